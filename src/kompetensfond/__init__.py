@@ -1,0 +1,1 @@
+"""kompetensfond: a Swedish municipality's competence-development fund."""

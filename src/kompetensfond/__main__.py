@@ -1,0 +1,3 @@
+from kompetensfond.cli import main
+
+main()

@@ -1,0 +1,95 @@
+"""Services for municipalities and their members (identity and roles)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+
+from kompetensfond.audit.services import record_event
+
+from .errors import ConflictError, PermissionDeniedError, ValidationError
+from .models import Membership, Municipality, Role, RoleAssignment, User, luhn_ok
+from .permissions import has_role, municipality_of
+from .services import service
+
+
+@service
+def municipality_create(
+    *, actor: User | None, name: str, slug: str, organisation_number: str
+) -> Municipality:
+    """Create a tenant. Only the platform operator (superuser) or a system task may."""
+    if actor is not None and not actor.is_superuser:
+        raise PermissionDeniedError(_("Only the platform operator may create municipalities."))
+    digits = organisation_number.replace("-", "")
+    if len(digits) != 10 or not digits.isdigit() or not luhn_ok(digits):
+        raise ValidationError(
+            _("The organisation number is not valid."), fields={"organisation_number": []}
+        )
+    if Municipality.objects.filter(slug=slug).exists():
+        raise ConflictError(_("A municipality with that short name already exists."))
+    municipality = Municipality.objects.create(
+        name=name, slug=slug, organisation_number=f"{digits[:6]}-{digits[6:]}"
+    )
+    record_event(actor=actor, action="municipality.created", obj=municipality,
+                 changes={"name": name, "slug": slug})
+    return municipality
+
+
+@service
+def member_create(
+    *,
+    actor: User | None,
+    municipality: Municipality,
+    username: str,
+    password: str | None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    roles: Iterable[tuple[str, int | None]] = (),
+) -> User:
+    """Create a user in ``municipality`` with ``roles`` as (role, unit id or None)."""
+    if (actor is not None and not actor.is_superuser
+            and (municipality_of(actor) != municipality or not has_role(actor, Role.FUND_ADMIN))):
+        raise PermissionDeniedError(_("You may not add users to this municipality."))
+    if User.objects.filter(username=username).exists():
+        raise ConflictError(_("The user name is already taken."))
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    if password:
+        try:
+            validate_password(password, user)
+        except DjangoValidationError as exc:
+            raise ValidationError(" ".join(exc.messages),
+                                  fields={"password": exc.messages}) from exc
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    membership = Membership.objects.create(user=user, municipality=municipality)
+    role_list = list(roles)
+    for role, unit_id in role_list:
+        if role not in Role.values:
+            raise ValidationError(_("Unknown role: %(role)s") % {"role": role})
+        if (role == Role.UNIT_MANAGER) != (unit_id is not None):
+            raise ValidationError(_("A manager's role needs a unit; other roles have none."))
+        RoleAssignment.objects.create(membership=membership, role=role, unit_id=unit_id)
+    record_event(
+        actor=actor, action="user.created", obj=user, municipality=municipality,
+        changes={"username": username, "roles": [r for r, _u in role_list]},
+    )
+    return user
+
+
+@service
+def api_token_create(*, actor: User | None, user: User) -> str:
+    """Create (or return) ``user``'s API token; only the user, an operator or system may."""
+    from rest_framework.authtoken.models import Token
+
+    if actor is not None and actor.pk != user.pk and not actor.is_superuser:
+        raise PermissionDeniedError(_("You may only create your own API token."))
+    token, created = Token.objects.get_or_create(user=user)
+    action = "user.api_token_created" if created else "user.api_token_shown"
+    record_event(actor=actor, action=action, obj=user, municipality=municipality_of(user))
+    return str(token.key)

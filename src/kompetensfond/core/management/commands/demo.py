@@ -1,0 +1,42 @@
+"""``kompetensfond demo``: load the demo municipalities and print the logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from kompetensfond.core.models import Municipality, User
+from kompetensfond.demo.organisation import DEMO_PASSWORD, ROLE_USERS, SPECS, build_municipality
+
+
+class Command(BaseCommand):
+    help = "Create the four demo municipalities of the seeds with one user per role."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--if-empty", action="store_true",
+                            help="Do nothing when municipalities already exist.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Municipality.objects.exists():
+            if options["if_empty"]:
+                self.stdout.write("Demodata finns redan.")
+                self.print_logins()
+                return
+            raise CommandError("Databasen har redan kommuner; demo laddas bara i en tom databas.")
+        with transaction.atomic():
+            for spec in SPECS:
+                build_municipality(spec)
+                self.stdout.write(f"Skapade {spec.name}")
+            if not User.objects.filter(username="plattform").exists():
+                User.objects.create_superuser("plattform", "plattform@demo.invalid", DEMO_PASSWORD)
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"Demo-inloggningar (lösenord för alla: {DEMO_PASSWORD}):")
+        for spec in SPECS:
+            names = ", ".join(f"{spec.slug}-{suffix}" for suffix, *_rest in ROLE_USERS)
+            self.stdout.write(f"  {spec.name}: {names}")
+        self.stdout.write("  Plattformsadministratör (Django admin): plattform")

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kompetensfond.core.models import Municipality, Role
+from kompetensfond.core.permissions import ALLOW, Decision, deny, has_role, municipality_of
+
+
+def can_manage_organisation(actor: Any, municipality: Municipality) -> Decision:
+    """Fund admins of the municipality (and system tasks, actor None) change the register."""
+    if actor is None or getattr(actor, "is_superuser", False):
+        return ALLOW
+    if municipality_of(actor) != municipality:
+        return deny(_("You do not have permission to see this page."))
+    if not has_role(actor, Role.FUND_ADMIN):
+        return deny(_("Only case officers for the fund may change the organisation."))
+    return ALLOW

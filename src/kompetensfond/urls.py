@@ -1,0 +1,45 @@
+from csp.constants import SELF, UNSAFE_INLINE
+from csp.decorators import csp_replace
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+from rest_framework.routers import DefaultRouter
+
+from kompetensfond.core.apis import MeApi
+from kompetensfond.organisation.apis import BodyViewSet, OrgUnitViewSet
+
+router = DefaultRouter()
+router.register("bodies", BodyViewSet, basename="body")
+router.register("org-units", OrgUnitViewSet, basename="org-unit")
+
+api_v1 = [
+    path("me/", MeApi.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Swagger UI sets style attributes from JavaScript: only this page allows inline styles.
+    path("docs/", csp_replace({"style-src": [SELF, UNSAFE_INLINE]})(
+        SpectacularSwaggerSplitView.as_view(url_name="schema")), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("", include("kompetensfond.web.urls")),
+    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("handelselogg/", include("kompetensfond.audit.urls")),
+    path("organisation/", include("kompetensfond.organisation.urls")),
+    path("api/v1/", include(api_v1)),
+    path("plattform/admin/", admin.site.urls),
+]
+
+handler404 = "kompetensfond.web.views.page_not_found"
+handler403 = "kompetensfond.web.views.permission_denied"
+

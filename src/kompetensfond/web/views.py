@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from kompetensfond.core.models import Role
+from kompetensfond.core.permissions import membership_of, roles_of
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    text: str
+    links: list[dict[str, str]] = field(default_factory=list)
+
+
+def _sections_for(roles: set[str]) -> list[Section]:
+    org = {"url": reverse("organisation:overview"), "label": _("Organisation and bodies")}
+    audit = {"url": reverse("audit:event-list"), "label": _("Audit trail")}
+    sections: list[Section] = []
+    if Role.FUND_ADMIN in roles:
+        sections.append(Section("fund_admin", _("Case officer for the fund"),
+                                _("Set up funds, the plan, guidelines and the organisation, and "
+                                  "follow every change in the audit trail."), [org, audit]))
+    if Role.SECRETARY in roles:
+        sections.append(Section("secretary", _("Committee secretary"),
+                                _("Prepare meetings and record decisions with § and case number."),
+                                [org]))
+    if Role.REVIEWER in roles:
+        sections.append(Section("reviewer", _("Reviewer"),
+                                _("Assess the applications assigned to you. Declare any conflict "
+                                  "of interest before you score."), []))
+    if Role.UNIT_MANAGER in roles:
+        sections.append(Section("unit_manager", _("Manager"),
+                                _("Apply for money for your unit, report follow-up and approve "
+                                  "your staff's allowance claims."), [org]))
+    if Role.EMPLOYEE in roles:
+        sections.append(Section("employee", _("Employee"),
+                                _("See your individual development allowance and claim costs."),
+                                []))
+    if Role.VIEWER in roles:
+        sections.append(Section("viewer", _("Politician or auditor"),
+                                _("Read where the money went: funds, decisions and the audit "
+                                  "trail. You cannot change anything."), [org, audit]))
+    return sections
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    membership = membership_of(request.user)
+    context: dict[str, Any] = {"sections": [], "role_labels": []}
+    if membership is not None:
+        roles = roles_of(request.user)
+        context["sections"] = _sections_for(roles)
+        context["role_labels"] = sorted({a.get_role_display() for a in membership.roles.all()})
+    return render(request, "web/home.html", context)
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/accessibility.html")
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"exception": message}, status=403)

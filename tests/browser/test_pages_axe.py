@@ -1,0 +1,89 @@
+"""Log in as each role, visit every page that role reaches, and check it with axe."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from kompetensfond.audit.models import AuditEvent
+from kompetensfond.core.models import Role
+from kompetensfond.demo.organisation import DEMO_PASSWORD, ROLE_USERS, SPECS, build_municipality
+
+from .conftest import assert_accessible, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ALL_ROLE_PAGES = ["/", "/organisation/", "/tillganglighet/", "/finns-inte/"]
+AUDIT_ROLES = {Role.FUND_ADMIN, Role.VIEWER}
+
+
+@pytest.fixture
+def demo_town():
+    return build_municipality(SPECS[0])
+
+
+@pytest.mark.parametrize(("suffix", "role"), [(s, r) for s, r, *_ in ROLE_USERS])
+def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, demo_town,
+                                                        suffix: str, role: str) -> None:
+    base = live_server.url
+    log_in(page, base, f"sodertalje-{suffix}", DEMO_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
+    unit = next(iter(demo_town.units.values()))
+    pages = [*ALL_ROLE_PAGES, f"/organisation/enheter/{unit.pk}/"]
+    if role in AUDIT_ROLES:
+        pages.append("/handelselogg/")
+        pages.append("/handelselogg/?action=org_unit")
+    for path in pages:
+        page.goto(base + path)
+        assert_accessible(page)
+    if role not in AUDIT_ROLES:
+        response = page.goto(base + "/handelselogg/")
+        assert response is not None
+        assert response.status == 403
+        assert_accessible(page)
+
+
+def test_anonymous_pages_have_no_axe_violations(page: Page, live_server) -> None:
+    for path in ["/logga-in/", "/tillganglighet/", "/finns-inte/"]:
+        page.goto(live_server.url + path)
+        assert_accessible(page)
+
+
+def test_failed_login_shows_an_accessible_swedish_error(page: Page, live_server,
+                                                       demo_town) -> None:
+    page.goto(live_server.url + "/logga-in/")
+    page.get_by_label("Användarnamn").fill("sodertalje-handlaggare")
+    page.get_by_label("Lösenord").fill("fel-lösenord")
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.get_by_role("alert")).to_contain_text("Ange ett korrekt användarnamn")
+    assert_accessible(page)
+
+
+def test_keyboard_user_can_skip_to_content_and_switch_language(page: Page, live_server,
+                                                               demo_town) -> None:
+    log_in(page, live_server.url, "sodertalje-handlaggare", DEMO_PASSWORD)
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Hoppa till innehållet")
+    expect(skip).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
+    page.get_by_label("Språk").select_option("en")
+    page.get_by_role("button", name="Byt").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    assert_accessible(page)
+
+
+def test_audit_trail_shows_the_demo_changes(page: Page, live_server, demo_town) -> None:
+    log_in(page, live_server.url, "sodertalje-politiker", DEMO_PASSWORD)
+    page.get_by_role("link", name="Händelselogg").first.click()
+    count = AuditEvent.objects.filter(municipality=demo_town.municipality).count()
+    expect(page.locator("caption")).to_contain_text(f"{count} händelser")
+    page.get_by_role("combobox", name="Händelse").fill("org_unit")
+    page.get_by_role("button", name="Filtrera").click()
+    expect(page.locator("tbody tr").first).to_contain_text("org_unit.created")
+
+
+def test_api_docs_render_offline_under_the_csp(page: Page, live_server, demo_town) -> None:
+    log_in(page, live_server.url, "sodertalje-handlaggare", DEMO_PASSWORD)
+    page.goto(live_server.url + "/api/v1/docs/")
+    expect(page.locator(".swagger-ui .title").first).to_contain_text("kompetensfond API")

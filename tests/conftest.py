@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from kompetensfond.core.models import Municipality, Role, User
+
+from .factories import MunicipalityFactory, OrgUnitFactory, member
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """PostgreSQL tests are deselected on SQLite runs (-m "not postgres"), never skipped:
+    selected on another database they fail."""
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.fail("This test needs PostgreSQL: run it in the PostgreSQL pass (make test).")
+
+
+@pytest.fixture(autouse=True)
+def _swedish(settings):  # type: ignore[no-untyped-def]
+    settings.LANGUAGE_CODE = "sv"
+
+
+@pytest.fixture
+def municipality(db: None) -> Municipality:
+    return MunicipalityFactory(name="Södertälje kommun", slug="sodertalje")
+
+
+@pytest.fixture
+def other_municipality(db: None) -> Municipality:
+    return MunicipalityFactory(name="Botkyrka kommun", slug="botkyrka")
+
+
+@pytest.fixture
+def fund_admin(municipality: Municipality) -> User:
+    return member(municipality, Role.FUND_ADMIN, username="hanna")
+
+
+@pytest.fixture
+def viewer(municipality: Municipality) -> User:
+    return member(municipality, Role.VIEWER, username="per")
+
+
+@pytest.fixture
+def reviewer(municipality: Municipality) -> User:
+    return member(municipality, Role.REVIEWER, username="bertil")
+
+
+@pytest.fixture
+def unit_manager(municipality: Municipality) -> User:
+    unit = OrgUnitFactory(municipality=municipality, name="Äldreomsorgsförvaltningen")
+    return member(municipality, Role.UNIT_MANAGER, unit=unit, username="charlotte")
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"

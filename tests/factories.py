@@ -1,0 +1,108 @@
+"""Test data. Factories write rows directly (fast); services are tested on their own."""
+
+from __future__ import annotations
+
+import itertools
+
+import factory
+
+from kompetensfond.core.models import Membership, Municipality, Role, RoleAssignment, User
+from kompetensfond.organisation.models import Body, BodyKind, Employee, Gender, OrgUnit, Sector
+
+_orgnr = itertools.count(1)
+
+
+def _luhn_complete(nine: str) -> str:
+    for check in range(10):
+        digits = nine + str(check)
+        total = 0
+        for i, ch in enumerate(reversed(digits)):
+            d = int(ch) * (2 if i % 2 else 1)
+            total += d - 9 if d > 9 else d
+        if total % 10 == 0:
+            return f"{digits[:6]}-{digits[6:]}"
+    raise AssertionError
+
+
+class MunicipalityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Municipality
+
+    name = factory.Sequence(lambda n: f"Testkommun {n}")
+    slug = factory.Sequence(lambda n: f"test-{n}")
+    organisation_number = factory.LazyFunction(
+        lambda: _luhn_complete(f"212{next(_orgnr):06d}")
+    )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Test"
+    last_name = factory.Sequence(lambda n: f"Person {n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.invalid")
+    password = factory.PostGenerationMethodCall("set_password", "Rätt-lösenord-123")
+
+    @factory.post_generation
+    def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            self.save()
+
+
+PASSWORD = "Rätt-lösenord-123"
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Body
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Nämnd {n}")
+    kind = BodyKind.COMMITTEE
+
+
+class OrgUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrgUnit
+        skip_postgeneration_save = True
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Enhet {n}")
+    cost_centre = factory.Sequence(lambda n: f"{1000 + n}")
+    sector = Sector.EDUCATION
+    kind = factory.LazyAttribute(lambda o: "unit" if o.parent else "administration")
+    parent = None
+
+    @factory.post_generation
+    def _path(self, create: bool, extracted: object, **kwargs: object) -> None:
+        self.depth = (self.parent.depth + 1) if self.parent else 0
+        self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        if create:
+            self.save(update_fields=["path", "depth"])
+
+
+class EmployeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employee
+
+    municipality = factory.LazyAttribute(lambda o: o.unit.municipality)
+    unit = factory.SubFactory(OrgUnitFactory)
+    employee_number = factory.Sequence(lambda n: f"E{n:06d}")
+    first_name = "Anna"
+    last_name = factory.Sequence(lambda n: f"Andersson {n}")
+    gender = Gender.WOMAN
+
+
+def member(municipality: Municipality, *roles: str, unit: OrgUnit | None = None,
+           **user_kwargs: object) -> User:
+    """A user in ``municipality`` with ``roles`` (a unit manager's scope is ``unit``)."""
+    user = UserFactory(**user_kwargs)
+    membership = Membership.objects.create(user=user, municipality=municipality)
+    for role in roles:
+        RoleAssignment.objects.create(
+            membership=membership, role=role, unit=unit if role == Role.UNIT_MANAGER else None
+        )
+    return user
