@@ -45,7 +45,7 @@ test: install system-deps lint test-sqlite test-postgres test-browser ## Every c
 	@echo "All checks passed."
 
 lint: install ## ruff, mypy, migrations and translations
-	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff check src tests scripts $(wildcard benchmarks)
 	$(VENV)/bin/mypy
 	DJANGO_SETTINGS_MODULE=kompetensfond.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/check_messages.py
