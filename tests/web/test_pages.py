@@ -52,6 +52,13 @@ def test_language_switch_to_english(client, fund_admin) -> None:
 
 
 @pytest.mark.django_db
+def test_an_english_browser_still_gets_swedish_until_the_user_switches(client) -> None:
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="sv"' in html
+    assert "Logga in" in html
+
+
+@pytest.mark.django_db
 def test_base_layout_has_skip_link_landmarks_and_local_htmx(client, fund_admin) -> None:
     client.force_login(fund_admin)
     html = client.get(reverse("web:home")).content.decode()

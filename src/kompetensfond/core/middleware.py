@@ -6,7 +6,10 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 
 from .context import request_id_var
@@ -42,3 +45,18 @@ class TenantMiddleware:
             lambda: municipality_of(request.user)
         )
         return self.get_response(request)
+
+
+class SwedishFirstLocaleMiddleware(LocaleMiddleware):
+    """Swedish unless the user picked English with the language switcher.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, which would show
+    English to every municipal employee whose browser happens to be set up in English.
+    Here only the language cookie set by the switcher counts.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
