@@ -59,3 +59,19 @@ def api_client() -> APIClient:
 
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def ssyk(db: None) -> None:
+    """SSYK 2012 reference data, loaded by the same code as migration 0003."""
+    import importlib
+
+    from django.apps import apps
+
+    from kompetensfond.organisation.models import Occupation
+
+    if not Occupation.objects.exists():
+        migration = importlib.import_module(
+            "kompetensfond.organisation.migrations.0003_load_ssyk2012"
+        )
+        migration.load(apps, None)

@@ -12,11 +12,18 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from kompetensfond.core.apis import MeApi
-from kompetensfond.organisation.apis import BodyViewSet, OrgUnitViewSet
+from kompetensfond.organisation.apis import (
+    BodyViewSet,
+    EmployeeViewSet,
+    OccupationViewSet,
+    OrgUnitViewSet,
+)
 
 router = DefaultRouter()
 router.register("bodies", BodyViewSet, basename="body")
 router.register("org-units", OrgUnitViewSet, basename="org-unit")
+router.register("occupations", OccupationViewSet, basename="occupation")
+router.register("employees", EmployeeViewSet, basename="employee")
 
 api_v1 = [
     path("me/", MeApi.as_view(), name="me"),

@@ -3,16 +3,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, parsers, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kompetensfond.core.permissions import municipality_of
+from kompetensfond.core.permissions import check, municipality_of
 
-from .models import Body, BodyKind, OrgUnit
-from .selectors import body_list, org_unit_list
-from .services import body_create
+from .importing.services import employee_import_confirm, employee_import_validate
+from .models import (
+    Body,
+    BodyKind,
+    Employee,
+    EmployeeImport,
+    ImportStatus,
+    Occupation,
+    OrgUnit,
+    Sector,
+)
+from .permissions import can_manage_organisation, can_view_employees
+from .selectors import (
+    access_org_unit,
+    body_list,
+    employee_import_list,
+    employee_list,
+    occupation_list,
+    org_unit_list,
+)
+from .services import body_create, org_unit_create, org_unit_update
 
 
 class BodySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -33,6 +53,14 @@ class OrgUnitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         model = OrgUnit
         fields = ["id", "name", "kind", "parent", "cost_centre", "sector", "responsible_body",
                   "manager", "is_active", "depth"]
+
+
+class OrgUnitWriteSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField(max_length=150, required=False)
+    cost_centre = serializers.CharField(max_length=20, required=False)
+    sector = serializers.ChoiceField(choices=Sector.choices, required=False)
+    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
+    responsible_body = serializers.IntegerField(required=False, allow_null=True)
 
 
 class BodyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -60,10 +88,166 @@ class BodyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
         return Response(BodySerializer(body).data, status=status.HTTP_201_CREATED)
 
 
-class OrgUnitViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class OrgUnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,  # type: ignore[type-arg]
+                     viewsets.ReadOnlyModelViewSet):
+    """Units of the municipality. POST creates, PATCH renames, re-tags or moves (``parent``);
+    units are never deleted."""
+
     serializer_class = OrgUnitSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
             return OrgUnit.objects.none()
         return org_unit_list(user=self.request.user, include_inactive=True)
+
+    def _resolve(self, data: dict[str, Any]) -> dict[str, Any]:
+        out = dict(data)
+        if data.get("parent") is not None:
+            out["parent"] = access_org_unit(self.request.user, data["parent"])
+        if data.get("responsible_body") is not None:
+            out["responsible_body"] = body_list(user=self.request.user).get(
+                pk=data["responsible_body"])
+        return out
+
+    @extend_schema(request=OrgUnitWriteSerializer, responses={201: OrgUnitSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = OrgUnitWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = self._resolve(data.validated_data)
+        missing = {key: [_("This field is required.")]
+                   for key in ("name", "cost_centre", "sector") if key not in values}
+        if missing:
+            raise serializers.ValidationError(missing)
+        unit = org_unit_create(actor=request.user,  # type: ignore[arg-type]
+                               municipality=municipality_of(request.user),  # type: ignore[arg-type]
+                               **values)
+        return Response(OrgUnitSerializer(unit).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OrgUnitWriteSerializer, responses=OrgUnitSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        unit = self.get_object()
+        data = OrgUnitWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        values = self._resolve(data.validated_data)
+        move = "parent" in values
+        unit = org_unit_update(actor=request.user, unit=unit, move=move,  # type: ignore[arg-type]
+                               **values)
+        return Response(OrgUnitSerializer(unit).data)
+
+
+class OccupationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    headcount = serializers.IntegerField(read_only=True)
+    women = serializers.IntegerField(read_only=True)
+    men = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Occupation
+        fields = ["id", "ssyk_code", "name_sv", "name_en", "headcount", "women", "men"]
+
+
+class OccupationViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """SSYK 2012 unit groups with the municipality's headcount. ``?staffed=1``: only those
+    with staff."""
+
+    serializer_class = OccupationSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return Occupation.objects.none()
+        return occupation_list(user=self.request.user,
+                               only_staffed=self.request.query_params.get("staffed") == "1")
+
+
+class EmployeeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    ssyk = serializers.CharField(source="occupation.ssyk_code", default=None, read_only=True)
+    cost_centre = serializers.CharField(source="unit.cost_centre", read_only=True)
+
+    class Meta:
+        model = Employee
+        fields = ["id", "employee_number", "first_name", "last_name", "email", "gender",
+                  "occupation", "ssyk", "unit", "cost_centre", "employment_rate",
+                  "start_date", "end_date"]
+
+
+class EmployeeImportSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = EmployeeImport
+        fields = ["id", "file_name", "status", "row_count", "counts", "errors", "error_count",
+                  "file_error", "end_missing", "created_at", "finished_at"]
+
+
+class EmployeeImportRequest(serializers.Serializer):  # type: ignore[type-arg]
+    file = serializers.FileField()
+    end_missing = serializers.BooleanField(default=False)
+    dry_run = serializers.BooleanField(default=False)
+
+
+class EmployeeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = EmployeeSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return Employee.objects.none()
+        check(can_view_employees(self.request.user))
+        params = self.request.query_params
+        unit = access_org_unit(self.request.user, params["unit"]) if params.get("unit") else None
+        return employee_list(user=self.request.user, search=params.get("search", ""),
+                             unit=unit, gender=params.get("gender", ""),
+                             status=params.get("status", "all"))
+
+    @extend_schema(
+        parameters=[OpenApiParameter("search", str), OpenApiParameter("unit", int),
+                    OpenApiParameter("gender", str), OpenApiParameter("status", str)],
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(methods=["POST"], request={"multipart/form-data": EmployeeImportRequest},
+                   responses={200: EmployeeImportSerializer, 202: EmployeeImportSerializer,
+                              400: EmployeeImportSerializer})
+    @extend_schema(methods=["GET"], operation_id="employees_import_list",
+                   responses=EmployeeImportSerializer(many=True))
+    @action(detail=False, methods=["post", "get"], url_path="import",
+            parser_classes=[parsers.MultiPartParser, parsers.FormParser])
+    def import_file(self, request: Request) -> Response:
+        """POST a staff file: it is validated whole; without errors it is imported (all or
+        nothing; 202 when it runs in the background). ``dry_run`` only validates.
+        GET lists earlier imports."""
+        municipality = municipality_of(request.user)
+        assert municipality is not None
+        check(can_manage_organisation(request.user, municipality))
+        if request.method == "GET":
+            jobs = employee_import_list(user=request.user)[:50]
+            return Response(EmployeeImportSerializer(jobs, many=True).data)
+        data = EmployeeImportRequest(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        job = employee_import_validate(actor=request.user,  # type: ignore[arg-type]
+                                       municipality=municipality, file_name=upload.name,
+                                       content=upload.read())
+        if job.status != ImportStatus.VALIDATED:
+            body = {"code": "invalid_file", "detail": job.file_error or
+                    _errors_detail(job.error_count), **EmployeeImportSerializer(job).data}
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        if data.validated_data["dry_run"]:
+            return Response(EmployeeImportSerializer(job).data)
+        job = employee_import_confirm(actor=request.user, job=job,  # type: ignore[arg-type]
+                                      end_missing=data.validated_data["end_missing"])
+        code = status.HTTP_202_ACCEPTED if job.status == ImportStatus.QUEUED else status.HTTP_200_OK
+        return Response(EmployeeImportSerializer(job).data, status=code)
+
+    @extend_schema(responses=EmployeeImportSerializer)
+    @action(detail=False, methods=["get"], url_path=r"import/(?P<import_id>\d+)")
+    def import_status(self, request: Request, import_id: str) -> Response:
+        from .selectors import access_employee_import
+
+        job = access_employee_import(request.user, import_id)
+        return Response(EmployeeImportSerializer(job).data)
+
+
+def _errors_detail(count: int) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext("The file has %(n)s error; nothing was imported.",
+                    "The file has %(n)s errors; nothing was imported.", count) % {"n": count}

@@ -216,3 +216,47 @@ class Employee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.employee_number})".strip()
+
+
+class ImportStatus(models.TextChoices):
+    INVALID = "invalid", _("Has errors")
+    VALIDATED = "validated", _("Ready to import")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class EmployeeImport(models.Model):
+    """One upload of an HR file: its validation, preview counts and result."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    file_name = models.CharField(_("file"), max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    content = models.BinaryField(editable=False)
+    file_kind = models.CharField(max_length=10, blank=True)
+    encoding = models.CharField(_("encoding"), max_length=20, blank=True)
+    header = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    status = models.CharField(_("status"), max_length=12, choices=ImportStatus.choices)
+    row_count = models.PositiveIntegerField(_("rows"), default=0)
+    counts = models.JSONField(default=dict)
+    errors = models.JSONField(default=list)
+    error_count = models.PositiveIntegerField(default=0)
+    file_error = models.TextField(blank=True)
+    end_missing = models.BooleanField(_("end employees missing from the file"), default=False)
+    preview = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("staff import")
+        verbose_name_plural = _("staff imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -17,3 +17,12 @@ def can_manage_organisation(actor: Any, municipality: Municipality) -> Decision:
     if not has_role(actor, Role.FUND_ADMIN):
         return deny(_("Only case officers for the fund may change the organisation."))
     return ALLOW
+
+
+def can_view_employees(actor: Any) -> Decision:
+    """Staff lists hold personal data: case officers, secretaries, politicians/auditors and
+    managers (their own subtree) may see them; reviewers and employees may not."""
+    if has_role(actor, Role.FUND_ADMIN, Role.SECRETARY, Role.VIEWER, Role.UNIT_MANAGER):
+        return ALLOW
+    return deny(_("Only case officers, secretaries, managers and politicians or auditors may "
+                  "see the staff register."))

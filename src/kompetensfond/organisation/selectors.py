@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from kompetensfond.core.permissions import (
     managed_unit_ids,
@@ -14,7 +15,7 @@ from kompetensfond.core.permissions import (
     reads_whole_municipality,
 )
 
-from .models import Body, Employee, Gender, OrgUnit
+from .models import Body, Employee, EmployeeImport, Gender, Occupation, OrgUnit
 
 
 def _municipality_or_404(user: Any) -> Any:
@@ -42,16 +43,39 @@ def org_unit_list(*, user: Any, include_inactive: bool = False) -> QuerySet[OrgU
     return qs.order_by("path")
 
 
-def org_unit_tree(*, user: Any) -> QuerySet[OrgUnit]:
-    """Units with their own active headcount split by gender (one query)."""
-    active = Q(employees__end_date__isnull=True)
-    return org_unit_list(user=user).annotate(
+def active_q(prefix: str = "") -> Q:
+    """Employees still employed today (no end date, or one today or later)."""
+    today = timezone.localdate()
+    return Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+
+
+def org_unit_tree(*, user: Any, include_inactive: bool = False) -> list[OrgUnit]:
+    """Units in tree order with active headcount by gender, their own (``headcount``,
+    ``women`` …) and with their whole subtree (``total``, ``total_women`` …). One query."""
+    active = active_q("employees__")
+    base = org_unit_list(user=user, include_inactive=include_inactive)
+    units: list[OrgUnit] = list(base.annotate(
         headcount=Count("employees", filter=active),
         women=Count("employees", filter=active & Q(employees__gender=Gender.WOMAN)),
         men=Count("employees", filter=active & Q(employees__gender=Gender.MAN)),
-        other=Count("employees", filter=active & Q(employees__gender=Gender.OTHER)),
-        unknown=Count("employees", filter=active & Q(employees__gender=Gender.UNKNOWN)),
-    )
+        other=Count("employees", filter=active & ~Q(employees__gender__in=[Gender.WOMAN,
+                                                                           Gender.MAN])),
+    ))
+    by_path = {u.path: u for u in units}
+    for unit in units:
+        unit.total = unit.total_women = unit.total_men = unit.total_other = 0  # type: ignore[attr-defined]
+    for unit in units:
+        # add the unit's own counts to itself and every ancestor
+        parts = unit.path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            ancestor = by_path.get("/" + "/".join(parts[:depth]) + "/")
+            if ancestor is None:
+                continue
+            ancestor.total += unit.headcount  # type: ignore[attr-defined]
+            ancestor.total_women += unit.women  # type: ignore[attr-defined]
+            ancestor.total_men += unit.men  # type: ignore[attr-defined]
+            ancestor.total_other += unit.other  # type: ignore[attr-defined]
+    return units
 
 
 def access_org_unit(user: Any, pk: int | str) -> OrgUnit:
@@ -66,7 +90,12 @@ def visible_unit_paths(user: Any) -> list[str] | None:
     return list(OrgUnit.objects.filter(pk__in=ids).values_list("path", flat=True))
 
 
-def employee_list(*, user: Any) -> QuerySet[Employee]:
+def employee_list(
+    *, user: Any, search: str = "", unit: OrgUnit | None = None,
+    occupation: Occupation | None = None, gender: str = "", status: str = "active",
+) -> QuerySet[Employee]:
+    """Employees the user may see (a manager: their subtree), filtered; ``unit`` includes
+    its subtree; ``status`` is active, ended or all."""
     qs = Employee.objects.filter(municipality=_municipality_or_404(user)).select_related(
         "unit", "occupation"
     )
@@ -76,4 +105,54 @@ def employee_list(*, user: Any) -> QuerySet[Employee]:
         for path in paths:
             scope |= Q(unit__path__startswith=path)
         qs = qs.filter(scope)
-    return qs
+    if search:
+        for word in search.split():
+            # SQLite folds case for ASCII only: also try the usual spellings of Å/Ä/Ö words.
+            match = Q()
+            for variant in {word, word.lower(), word.capitalize(), word.upper()}:
+                match |= (Q(employee_number__icontains=variant)
+                          | Q(first_name__icontains=variant) | Q(last_name__icontains=variant)
+                          | Q(email__icontains=variant))
+            qs = qs.filter(match)
+    if unit is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if occupation is not None:
+        qs = qs.filter(occupation=occupation)
+    if gender:
+        qs = qs.filter(gender=gender)
+    if status == "active":
+        qs = qs.filter(active_q())
+    elif status == "ended":
+        qs = qs.exclude(active_q())
+    return qs.order_by("last_name", "first_name", "employee_number")
+
+
+def access_employee(user: Any, pk: int | str) -> Employee:
+    return get_object_or_404(employee_list(user=user, status="all"), pk=pk)
+
+
+def occupation_list(*, user: Any, only_staffed: bool = False) -> QuerySet[Occupation]:
+    """SSYK 2012 unit groups (four digits) with the municipality's active headcount."""
+    municipality = _municipality_or_404(user)
+    staff = active_q("employees__") & Q(employees__municipality=municipality)
+    qs = Occupation.objects.filter(ssyk_code__regex=r"^[0-9]{4}$").annotate(
+        headcount=Count("employees", filter=staff),
+        women=Count("employees", filter=staff & Q(employees__gender=Gender.WOMAN)),
+        men=Count("employees", filter=staff & Q(employees__gender=Gender.MAN)),
+    )
+    if only_staffed:
+        qs = qs.filter(headcount__gt=0)
+    return qs.order_by("ssyk_code")
+
+
+def occupation_choices() -> QuerySet[Occupation]:
+    return Occupation.objects.filter(ssyk_code__regex=r"^[0-9]{4}$").order_by("ssyk_code")
+
+
+def employee_import_list(*, user: Any) -> QuerySet[EmployeeImport]:
+    return EmployeeImport.objects.filter(municipality=_municipality_or_404(user)).defer(
+        "content").select_related("created_by")
+
+
+def access_employee_import(user: Any, pk: int | str) -> EmployeeImport:
+    return get_object_or_404(employee_import_list(user=user), pk=pk)

@@ -8,12 +8,12 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from kompetensfond.audit.services import diff, record_event, snapshot
-from kompetensfond.core.errors import ConflictError, ValidationError
+from kompetensfond.core.errors import ConflictError, PermissionDeniedError, ValidationError
 from kompetensfond.core.models import Municipality, User
-from kompetensfond.core.permissions import check
+from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.services import service
 
-from .models import Body, OrgUnit, ParagraphCounter, UnitKind
+from .models import Body, Occupation, OrgUnit, ParagraphCounter, UnitKind
 from .permissions import can_manage_organisation
 
 UNIT_FIELDS = ("name", "cost_centre", "sector", "responsible_body", "manager", "parent",
@@ -151,3 +151,55 @@ def org_unit_deactivate(*, actor: User | None, unit: OrgUnit) -> OrgUnit:
     record_event(actor=actor, action="org_unit.deactivated", obj=unit,
                  changes={"is_active": [True, False]})
     return unit
+
+
+@service
+def occupation_names_import(*, actor: User | None, content: bytes) -> int:
+    """Set the Swedish names of SSYK 2012 codes from SCB's published file (CSV or XLSX).
+
+    The file needs a column whose header contains "kod" (or "code") and one whose header
+    contains "benämning" (or "namn", "name", "yrke"); other columns are ignored. Only codes
+    of SSYK 2012 (1–4 digits, already in the reference data) are updated. Returns how many
+    names changed.
+    """
+    from .importing.reading import FileReadError, cell_text, read_table
+
+    if actor is not None and not actor.is_superuser:
+        municipality = municipality_of(actor)
+        if municipality is None:
+            raise PermissionDeniedError(_("Your account does not belong to any municipality."))
+        check(can_manage_organisation(actor, municipality))
+    try:
+        table = read_table(content)
+    except FileReadError as exc:
+        raise ValidationError(str(exc), code="invalid_file") from exc
+    lowered = [h.lower() for h in table.header]
+    code_col = next((i for i, h in enumerate(lowered) if "kod" in h or "code" in h), None)
+    name_col = next((i for i, h in enumerate(lowered)
+                     if any(w in h for w in ("benämning", "namn", "name", "yrke"))
+                     and i != code_col), None)
+    if code_col is None or name_col is None:
+        raise ValidationError(_("The file needs a column for the code and one for the "
+                                "Swedish name (benämning)."), code="invalid_file")
+    names: dict[str, str] = {}
+    for number, cells in table.rows:
+        code = cell_text(cells[code_col]) if code_col < len(cells) else ""
+        name = cell_text(cells[name_col]) if name_col < len(cells) else ""
+        if code.isdigit() and 1 <= len(code) <= 4 and name:
+            names[code] = name[:200]
+        elif code:
+            raise ValidationError(_("Row %(row)s: %(code)s is not an SSYK 2012 code.")
+                                  % {"row": number, "code": code}, code="invalid_file")
+    occupations = list(Occupation.objects.select_for_update().filter(ssyk_code__in=names))
+    unknown = sorted(set(names) - {o.ssyk_code for o in occupations})
+    if unknown or not names:
+        raise ValidationError(_("Codes not in SSYK 2012: %(codes)s") %
+                              {"codes": ", ".join(unknown[:10]) or "–"}, code="invalid_file")
+    changed = [o for o in occupations if o.name_sv != names[o.ssyk_code]]
+    for occupation in changed:
+        occupation.name_sv = names[occupation.ssyk_code]
+    Occupation.objects.bulk_update(changed, ["name_sv"], batch_size=500)
+    record_event(actor=actor, action="occupation.names_imported", obj=occupations[0],
+                 municipality=municipality_of(actor),
+                 changes={"rows": len(names), "changed": len(changed)})
+    return len(changed)

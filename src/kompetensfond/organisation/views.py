@@ -1,21 +1,259 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from .selectors import access_org_unit, body_list, org_unit_tree
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kompetensfond.core.errors import DomainError
+from kompetensfond.core.exports import csv_bytes, download, xlsx_bytes
+from kompetensfond.core.permissions import check, municipality_of
+
+from .forms import (
+    EmployeeFilterForm,
+    ImportConfirmForm,
+    ImportMappingForm,
+    ImportUploadForm,
+    OrgUnitForm,
+)
+from .importing.reading import csv_template
+from .importing.services import (
+    employee_import_confirm,
+    employee_import_remap,
+    employee_import_validate,
+    import_progress,
+)
+from .models import ImportStatus
+from .permissions import can_manage_organisation, can_view_employees
+from .selectors import (
+    access_employee_import,
+    access_org_unit,
+    body_list,
+    employee_import_list,
+    employee_list,
+    occupation_choices,
+    occupation_list,
+    org_unit_list,
+    org_unit_tree,
+)
+from .services import org_unit_create, org_unit_deactivate, org_unit_update
+
+EMPLOYEES_PER_PAGE = 50
+
+
+def _add_domain_error(form: Any, exc: DomainError) -> None:
+    placed = False
+    for field, errors in exc.fields.items():
+        if field in form.fields:
+            for error in errors or [exc.message]:
+                form.add_error(field, error)
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
 
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
+    municipality = municipality_of(request.user)
     return render(request, "organisation/overview.html", {
         "bodies": body_list(user=request.user),
         "units": org_unit_tree(user=request.user),
+        "can_manage": municipality is not None
+        and bool(can_manage_organisation(request.user, municipality)),
     })
 
 
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = access_org_unit(request.user, pk)
-    return render(request, "organisation/unit_detail.html", {"unit": unit})
+    tree = [u for u in org_unit_tree(user=request.user, include_inactive=True)
+            if u.path.startswith(unit.path)]
+    return render(request, "organisation/unit_detail.html", {
+        "unit": unit, "subtree": tree, "counts": tree[0] if tree else None,
+        "can_manage": bool(can_manage_organisation(request.user, unit.municipality)),
+    })
+
+
+def _unit_form(request: HttpRequest, data: Any = None, initial: Any = None) -> OrgUnitForm:
+    return OrgUnitForm(data, initial=initial, units=org_unit_list(user=request.user),
+                       bodies=body_list(user=request.user))
+
+
+@login_required
+def unit_create(request: HttpRequest) -> HttpResponse:
+    municipality = municipality_of(request.user)
+    check(can_manage_organisation(request.user, municipality))  # type: ignore[arg-type]
+    form = _unit_form(request, request.POST or None,
+                      initial={"parent": request.GET.get("parent")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = org_unit_create(actor=request.user, municipality=municipality,  # type: ignore[arg-type]
+                                   **form.cleaned_data)
+        except DomainError as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("organisation:unit-detail", unit.pk)
+    return render(request, "organisation/unit_form.html", {"form": form, "unit": None})
+
+
+@login_required
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access_org_unit(request.user, pk)
+    check(can_manage_organisation(request.user, unit.municipality))
+    initial = {"name": unit.name, "cost_centre": unit.cost_centre, "sector": unit.sector,
+               "parent": unit.parent_id, "responsible_body": unit.responsible_body_id}
+    form = _unit_form(request, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            org_unit_update(actor=request.user, unit=unit, name=data["name"],  # type: ignore[arg-type]
+                            cost_centre=data["cost_centre"], sector=data["sector"],
+                            responsible_body=data["responsible_body"],
+                            parent=data["parent"], move=data["parent"] != unit.parent)
+        except DomainError as exc:
+            _add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("organisation:unit-detail", unit.pk)
+    return render(request, "organisation/unit_form.html", {"form": form, "unit": unit})
+
+
+@login_required
+@require_POST
+def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = access_org_unit(request.user, pk)
+    try:
+        org_unit_deactivate(actor=request.user, unit=unit)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The unit has been deactivated."))
+    return redirect("organisation:unit-detail", unit.pk)
+
+
+EXPORT_HEADER = ["anställningsnummer", "förnamn", "efternamn", "e-post", "kön", "ssyk",
+                 "kostnadsställe", "sysselsättningsgrad", "anställd_från", "anställd_till"]
+GENDER_EXPORT = {"woman": "kvinna", "man": "man", "other": "annat", "unknown": "uppgift saknas"}
+
+
+@login_required
+def employee_list_view(request: HttpRequest) -> HttpResponse:
+    check(can_view_employees(request.user))
+    form = EmployeeFilterForm(request.GET or None, units=org_unit_list(user=request.user),
+                              occupations=occupation_choices())
+    filters = form.cleaned_data if form.is_valid() else {}
+    employees = employee_list(
+        user=request.user, search=filters.get("q") or "", unit=filters.get("unit"),
+        occupation=filters.get("occupation"), gender=filters.get("gender") or "",
+        status=filters.get("status") or "active",
+    )
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        rows = ([e.employee_number, e.first_name, e.last_name, e.email,
+                 GENDER_EXPORT[e.gender], e.occupation.ssyk_code if e.occupation else "",
+                 e.unit.cost_centre, e.employment_rate, e.start_date, e.end_date]
+                for e in employees.iterator(chunk_size=2000))
+        if export == "csv":
+            return download(csv_bytes(EXPORT_HEADER, rows), filename="medarbetare.csv",
+                            kind="csv")
+        return download(xlsx_bytes(EXPORT_HEADER, rows, sheet="Medarbetare"),
+                        filename="medarbetare.xlsx", kind="xlsx")
+    page = Paginator(employees, EMPLOYEES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
+    municipality = municipality_of(request.user)
+    return render(request, "organisation/employee_list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "can_import": municipality is not None
+        and bool(can_manage_organisation(request.user, municipality)),
+    })
+
+
+@login_required
+def occupation_list_view(request: HttpRequest) -> HttpResponse:
+    only_staffed = request.GET.get("alla") != "1"
+    return render(request, "organisation/occupation_list.html", {
+        "occupations": occupation_list(user=request.user, only_staffed=only_staffed),
+        "only_staffed": only_staffed,
+    })
+
+
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    municipality = municipality_of(request.user)
+    check(can_manage_organisation(request.user, municipality))  # type: ignore[arg-type]
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = employee_import_validate(
+                actor=request.user, municipality=municipality,  # type: ignore[arg-type]
+                file_name=upload.name, content=upload.read(),
+            )
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("organisation:import-detail", job.pk)
+    imports = employee_import_list(user=request.user)[:20]
+    return render(request, "organisation/import_upload.html", {"form": form, "imports": imports})
+
+
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access_employee_import(request.user, pk)
+    check(can_manage_organisation(request.user, job.municipality))
+    mapping_form = ImportMappingForm(
+        request.POST if request.POST.get("step") == "mapping" else None,
+        header=job.header, initial_mapping={k: int(v) for k, v in job.mapping.items()},
+    )
+    confirm_form = ImportConfirmForm(request.POST if request.POST.get("step") == "confirm"
+                                     else None)
+    if request.method == "POST":
+        try:
+            if request.POST.get("step") == "mapping" and mapping_form.is_valid():
+                employee_import_remap(actor=request.user, job=job,  # type: ignore[arg-type]
+                                      mapping=mapping_form.cleaned_data)
+                return redirect("organisation:import-detail", job.pk)
+            if request.POST.get("step") == "confirm" and confirm_form.is_valid():
+                job = employee_import_confirm(
+                    actor=request.user, job=job,  # type: ignore[arg-type]
+                    end_missing=confirm_form.cleaned_data["end_missing"])
+                if job.status == ImportStatus.DONE:
+                    messages.success(request, _("The staff file has been imported."))
+                return redirect("organisation:import-detail", job.pk)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("organisation:import-detail", job.pk)
+    done, total = import_progress(job.pk)
+    return render(request, "organisation/import_detail.html", {
+        "job": job, "mapping_form": mapping_form, "confirm_form": confirm_form,
+        "done": done, "total": total or job.row_count,
+        "show_mapping": job.status in (ImportStatus.INVALID, ImportStatus.VALIDATED)
+        and bool(job.header),
+        "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+    })
+
+
+@login_required
+def import_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
+    job = access_employee_import(request.user, pk)
+    done, total = import_progress(job.pk)
+    response = render(request, "organisation/_import_progress.html", {
+        "job": job, "done": done, "total": total or job.row_count,
+        "running": job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING),
+    })
+    if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        response["HX-Refresh"] = "true"  # finished: reload the page to show the result
+    return response
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    return download(csv_template(), filename="personalfil-mall.csv", kind="csv")

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "kompetensfond.core",
     "kompetensfond.audit",
     "kompetensfond.organisation",
@@ -169,6 +171,13 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# Background work (staff imports, later PDFs and reminders): django-tasks with its database
+# backend; `kompetensfond db_worker` runs the queue.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+
+# The cache carries progress of background work across processes and outside transactions.
+CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{PROJECT_DIR / 'var' / 'cache'}")}
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

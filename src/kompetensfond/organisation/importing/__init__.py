@@ -1,0 +1,1 @@
+"""Staff import from HR files: read (CSV/XLSX), validate, compare, apply."""

@@ -1,0 +1,276 @@
+"""Services of the staff import: validate (preview), confirm, apply, fail.
+
+The whole file is validated before anything is written; applying writes every row in one
+transaction (all or nothing) and records one audit event with the counts. Large files are
+applied by a background task; its progress is kept in the cache, outside the transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kompetensfond.audit.services import record_event
+from kompetensfond.core.errors import ConflictError, ValidationError
+from kompetensfond.core.models import Municipality, User
+from kompetensfond.core.permissions import check
+from kompetensfond.core.services import service
+
+from ..models import Employee, EmployeeImport, ImportStatus, Occupation, OrgUnit
+from ..permissions import can_manage_organisation
+from .columns import COLUMNS
+from .plan import ImportPlan, compute_plan
+from .reading import FileReadError, Table, read_table
+from .validation import EmployeeRow, ValidationResult, missing_columns, validate_rows
+
+BACKGROUND_THRESHOLD_ROWS = 5000
+PREVIEW_ROWS = 20
+WRITE_BATCH = 2000
+
+
+def progress_key(job_id: int) -> str:
+    return f"employee-import:{job_id}:progress"
+
+
+def import_progress(job_id: int) -> tuple[int, int]:
+    value = cache.get(progress_key(job_id))
+    return tuple(value) if value else (0, 0)  # type: ignore[return-value]
+
+
+def _set_progress(job_id: int, done: int, total: int) -> None:
+    cache.set(progress_key(job_id), (done, total), timeout=3600)
+
+
+def _lookups(municipality: Municipality) -> tuple[dict[str, int], dict[str, int]]:
+    units = dict(
+        OrgUnit.objects.filter(municipality=municipality, is_active=True).values_list(
+            "cost_centre", "pk"
+        )
+    )
+    occupations = dict(
+        Occupation.objects.filter(ssyk_code__regex=r"^[0-9]{4}$").values_list("ssyk_code", "pk")
+    )
+    return units, occupations
+
+
+def _validate(table: Table, mapping: dict[str, int],
+              municipality: Municipality) -> ValidationResult:
+    units, occupations = _lookups(municipality)
+    return validate_rows(table, mapping, units_by_cost_centre=units,
+                         occupations_by_code=occupations)
+
+
+def _preview(plan: ImportPlan) -> dict[str, Any]:
+    return {
+        "new": [r.employee_number for r in plan.new[:PREVIEW_ROWS]],
+        "changed": [{"employee_number": r.employee_number, "changes": c}
+                    for _pk, r, c in plan.changed[:PREVIEW_ROWS]],
+        "to_end": list(Employee.objects.filter(pk__in=plan.to_end[:PREVIEW_ROWS])
+                       .values_list("employee_number", flat=True)),
+    }
+
+
+def _clean_mapping(mapping: dict[str, Any] | None, header: list[str]) -> dict[str, int] | None:
+    if mapping is None:
+        return None
+    keys = {c.key for c in COLUMNS}
+    clean: dict[str, int] = {}
+    for key, value in mapping.items():
+        if key not in keys or value in (None, ""):
+            continue
+        try:
+            index = int(value)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(_("The column mapping is not valid.")) from exc
+        if not 0 <= index < len(header):
+            raise ValidationError(_("The column mapping is not valid."))
+        clean[key] = index
+    return clean
+
+
+def _evaluate(job: EmployeeImport, table: Table, mapping: dict[str, int]) -> None:
+    """Fill a job's status, counts, errors and preview from the file and the register."""
+    from .columns import auto_mapping  # noqa: F401  (documented entry point for mapping)
+
+    job.mapping = mapping
+    job.row_count = len(table.rows)
+    missing = missing_columns(mapping)
+    if missing:
+        job.status = ImportStatus.INVALID
+        job.errors = []
+        job.error_count = 0
+        job.counts = {}
+        job.file_error = _("The file lacks the required columns: %(columns)s. Choose which of "
+                           "the file's columns hold them.") % {"columns": ", ".join(missing)}
+        return
+    if not table.rows:
+        job.status = ImportStatus.INVALID
+        job.file_error = _("The file has a header but no rows.")
+        return
+    result = _validate(table, mapping, job.municipality)
+    job.errors = [e.as_dict() for e in result.errors]
+    job.error_count = result.error_count
+    job.file_error = ""
+    if result.error_count:
+        job.status = ImportStatus.INVALID
+        job.counts = {"rows": len(table.rows), "errors": result.error_count}
+        return
+    plan = compute_plan(municipality_id=job.municipality_id, rows=result.rows,
+                        today=timezone.localdate())
+    job.status = ImportStatus.VALIDATED
+    job.counts = {"rows": len(table.rows), **plan.counts()}
+    job.preview = _preview(plan)
+
+
+@service
+def employee_import_validate(
+    *, actor: User | None, municipality: Municipality, file_name: str, content: bytes,
+    mapping: dict[str, Any] | None = None,
+) -> EmployeeImport:
+    """Read and validate a whole HR file and record what importing it would do.
+
+    A file that cannot be read at all raises ValidationError and writes nothing; a readable
+    file is kept as an import record with its errors or its preview.
+    """
+    check(can_manage_organisation(actor, municipality))
+    try:
+        table = read_table(content)
+    except FileReadError as exc:
+        raise ValidationError(str(exc), code="invalid_file", fields={"file": [str(exc)]}) from exc
+    from .columns import auto_mapping
+
+    job = EmployeeImport(
+        municipality=municipality, created_by=actor if actor and actor.pk else None,
+        file_name=file_name[:255], file_sha256=hashlib.sha256(content).hexdigest(),
+        content=content, file_kind=table.kind, encoding=table.encoding, header=table.header,
+    )
+    _evaluate(job, table, _clean_mapping(mapping, table.header) or auto_mapping(table.header))
+    job.save()
+    record_event(actor=actor, action="employee_import.validated", obj=job,
+                 municipality=municipality,
+                 changes={"file": job.file_name, "status": job.status, **job.counts})
+    return job
+
+
+@service
+def employee_import_remap(*, actor: User | None, job: EmployeeImport,
+                          mapping: dict[str, Any]) -> EmployeeImport:
+    """Validate the same file again with the columns the user chose."""
+    check(can_manage_organisation(actor, job.municipality))
+    job = EmployeeImport.objects.select_for_update().get(pk=job.pk)
+    if job.status not in (ImportStatus.INVALID, ImportStatus.VALIDATED):
+        raise ConflictError(_("This import has already been started."))
+    table = read_table(bytes(job.content))
+    _evaluate(job, table, _clean_mapping(mapping, table.header) or {})
+    job.save()
+    record_event(actor=actor, action="employee_import.remapped", obj=job,
+                 changes={"mapping": job.mapping, "status": job.status})
+    return job
+
+
+@service
+def employee_import_confirm(*, actor: User | None, job: EmployeeImport,
+                            end_missing: bool = False,
+                            background: bool | None = None) -> EmployeeImport:
+    """Start a validated import: at once for small files, as a background task for large
+    ones (``background`` overrides the choice by size)."""
+    check(can_manage_organisation(actor, job.municipality))
+    job = EmployeeImport.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportStatus.VALIDATED:
+        raise ConflictError(_("Only a validated import without errors can be imported."))
+    job.end_missing = end_missing
+    if background is None:
+        background = job.row_count > BACKGROUND_THRESHOLD_ROWS
+    if background:
+        job.status = ImportStatus.QUEUED
+        job.save(update_fields=["status", "end_missing"])
+        record_event(actor=actor, action="employee_import.queued", obj=job,
+                     changes={"end_missing": end_missing})
+        _set_progress(job.pk, 0, job.row_count)
+        from ..tasks import run_employee_import
+
+        actor_id = actor.pk if actor else None
+        transaction.on_commit(lambda: run_employee_import.enqueue(job.pk, actor_id))
+        return job
+    job.save(update_fields=["end_missing"])
+    return employee_import_apply(actor=actor, job_id=job.pk)
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@service
+def employee_import_apply(*, actor: User | None, job_id: int) -> EmployeeImport:
+    """Write a validated import in this one transaction; all rows or none."""
+    job = EmployeeImport.objects.select_for_update().select_related("municipality").get(pk=job_id)
+    check(can_manage_organisation(actor, job.municipality))
+    if job.status not in (ImportStatus.VALIDATED, ImportStatus.QUEUED):
+        raise ConflictError(_("Only a validated import without errors can be imported."))
+    table = read_table(bytes(job.content))
+    result = _validate(table, {k: int(v) for k, v in job.mapping.items()}, job.municipality)
+    if result.error_count:  # the register changed since the preview (a unit was closed …)
+        raise ConflictError(_("The file no longer validates against the register. Upload it "
+                              "again to see the errors."))
+    total = len(result.rows)
+    _set_progress(job.pk, 0, total)
+    today = timezone.localdate()
+    plan = compute_plan(municipality_id=job.municipality_id, rows=result.rows, today=today)
+    done = 0
+    municipality_id = job.municipality_id
+    for batch in _chunks(plan.new, WRITE_BATCH):
+        Employee.objects.bulk_create(
+            [_employee(municipality_id, row) for row in batch], batch_size=WRITE_BATCH
+        )
+        done += len(batch)
+        _set_progress(job.pk, done, total)
+    for changed_batch in _chunks(plan.changed, 500):
+        Employee.objects.bulk_update(
+            [_employee(municipality_id, row, pk=pk) for pk, row, _c in changed_batch],
+            fields=list(EmployeeRow.FIELDS), batch_size=500,
+        )
+        done += len(changed_batch)
+        _set_progress(job.pk, done, total)
+    ended = 0
+    if job.end_missing:
+        yesterday = today - timedelta(days=1)
+        for pks in _chunks(plan.to_end, 5000):
+            ended += Employee.objects.filter(pk__in=pks).update(end_date=yesterday)
+    _set_progress(job.pk, total, total)
+    job.status = ImportStatus.DONE
+    job.finished_at = timezone.now()
+    job.counts = {"rows": total, **plan.counts(), "ended": ended}
+    job.preview = _preview(plan) if not job.preview else job.preview
+    job.save(update_fields=["status", "finished_at", "counts", "preview"])
+    record_event(actor=actor, action="employee_import.applied", obj=job, changes=job.counts)
+    return job
+
+
+@service
+def employee_import_fail(*, actor: User | None, job_id: int, reason: str) -> EmployeeImport:
+    """Mark a background import as failed (its own transaction was rolled back)."""
+    job = EmployeeImport.objects.select_for_update().get(pk=job_id)
+    job.status = ImportStatus.FAILED
+    job.file_error = reason
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "file_error", "finished_at"])
+    record_event(actor=actor, action="employee_import.failed", obj=job,
+                 changes={"reason": reason})
+    return job
+
+
+def _employee(municipality_id: int, row: EmployeeRow, pk: int | None = None) -> Employee:
+    return Employee(
+        pk=pk, municipality_id=municipality_id, employee_number=row.employee_number,
+        first_name=row.first_name, last_name=row.last_name, email=row.email,
+        gender=row.gender, occupation_id=row.occupation_id, unit_id=row.unit_id,
+        employment_rate=row.employment_rate, start_date=row.start_date, end_date=row.end_date,
+    )

@@ -1,0 +1,27 @@
+"""Background tasks (django-tasks; the database backend's worker runs them)."""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+from kompetensfond.core.errors import DomainError
+from kompetensfond.core.models import User
+
+log = logging.getLogger(__name__)
+
+
+@task()
+def run_employee_import(job_id: int, actor_id: int | None) -> None:
+    from .importing.services import employee_import_apply, employee_import_fail
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    try:
+        employee_import_apply(actor=actor, job_id=job_id)
+    except DomainError as exc:
+        employee_import_fail(actor=actor, job_id=job_id, reason=exc.message)
+    except Exception as exc:
+        log.exception("employee import %s failed", job_id)
+        employee_import_fail(actor=actor, job_id=job_id, reason=f"{type(exc).__name__}: {exc}")
+        raise
