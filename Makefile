@@ -39,7 +39,10 @@ demo: install ## Run the app on SQLite with the demo data (http://127.0.0.1:8000
 	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py demo
 	@echo ""
 	@echo "kompetensfond körs på http://127.0.0.1:$(PORT)/  (Ctrl+C avslutar)"
-	DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@export DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB); \
+	$(PY) manage.py db_worker --interval 1 --no-startup-delay > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install system-deps lint test-sqlite test-postgres test-browser ## Every check: lint, SQLite, PostgreSQL, browser
 	@echo "All checks passed."
@@ -63,7 +66,7 @@ test-browser: install system-deps ## Browser tests: Playwright + axe in Debian's
 	$(VENV)/bin/pytest -m browser -q -p no:cacheprovider
 
 bench: install ## Benchmarks (print their figures)
-	@for b in benchmarks/*.py; do echo "== $$b"; DATABASE_URL=$(PG_URL) $(PY) $$b || exit 1; done
+	@for b in benchmarks/[a-z]*.py; do echo "== $$b"; DATABASE_URL=$(PG_URL) $(PY) $$b || exit 1; done
 
 messages: install ## Extract and compile translations (needs gettext)
 	cd src/kompetensfond && ../../$(PY) ../../manage.py makemessages -l sv -l en --no-obsolete --no-location

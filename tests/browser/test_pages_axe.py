@@ -8,18 +8,23 @@ from playwright.sync_api import Page, expect
 from kompetensfond.audit.models import AuditEvent
 from kompetensfond.core.models import Role
 from kompetensfond.demo.organisation import DEMO_PASSWORD, ROLE_USERS, SPECS, build_municipality
+from kompetensfond.demo.staff import build_staff
 
 from .conftest import assert_accessible, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ALL_ROLE_PAGES = ["/", "/organisation/", "/tillganglighet/", "/finns-inte/"]
+ALL_ROLE_PAGES = ["/", "/organisation/", "/organisation/yrken/", "/organisation/yrken/?alla=1",
+                  "/tillganglighet/", "/finns-inte/"]
 AUDIT_ROLES = {Role.FUND_ADMIN, Role.VIEWER}
+STAFF_ROLES = {Role.FUND_ADMIN, Role.SECRETARY, Role.VIEWER, Role.UNIT_MANAGER}
 
 
 @pytest.fixture
-def demo_town():
-    return build_municipality(SPECS[0])
+def demo_town(ssyk):
+    town = build_municipality(SPECS[0])
+    build_staff(town.municipality, count=80)
+    return town
 
 
 @pytest.mark.parametrize(("suffix", "role"), [(s, r) for s, r, *_ in ROLE_USERS])
@@ -33,6 +38,12 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
     if role in AUDIT_ROLES:
         pages.append("/handelselogg/")
         pages.append("/handelselogg/?action=org_unit")
+    if role in STAFF_ROLES:
+        pages += ["/organisation/medarbetare/", "/organisation/medarbetare/?q=an&status=all",
+                  "/organisation/medarbetare/?page=2"]
+    if role == Role.FUND_ADMIN:
+        pages += ["/organisation/medarbetare/import/", "/organisation/enheter/ny/",
+                  f"/organisation/enheter/{unit.pk}/andra/"]
     for path in pages:
         page.goto(base + path)
         assert_accessible(page)
@@ -80,10 +91,40 @@ def test_audit_trail_shows_the_demo_changes(page: Page, live_server, demo_town) 
     expect(page.locator("caption")).to_contain_text(f"{count} händelser")
     page.get_by_role("combobox", name="Händelse").fill("org_unit")
     page.get_by_role("button", name="Filtrera").click()
-    expect(page.locator("tbody tr").first).to_contain_text("org_unit.created")
+    expect(page.locator("tbody tr").first).to_contain_text("org_unit.")
 
 
 def test_api_docs_render_offline_under_the_csp(page: Page, live_server, demo_town) -> None:
     log_in(page, live_server.url, "sodertalje-handlaggare", DEMO_PASSWORD)
     page.goto(live_server.url + "/api/v1/docs/")
     expect(page.locator(".swagger-ui .title").first).to_contain_text("kompetensfond API")
+
+
+def test_staff_import_in_the_browser_errors_then_preview_then_import(
+        page: Page, live_server, demo_town, tmp_path) -> None:
+    from kompetensfond.organisation.models import Employee
+    from tests.organisation.helpers import csv_bytes, row
+
+    log_in(page, live_server.url, "sodertalje-handlaggare", DEMO_PASSWORD)
+    page.goto(live_server.url + "/organisation/medarbetare/import/")
+    bad = tmp_path / "fel.csv"
+    bad.write_bytes(csv_bytes([row("90001", cost_centre="4110", rate="abc"),
+                               row("90001", cost_centre="0000")]))
+    page.get_by_label("Personalfil (CSV eller XLSX)").set_input_files(str(bad))
+    page.get_by_role("button", name="Ladda upp och kontrollera").click()
+    expect(page.get_by_role("heading", name="3 fel i filen")).to_be_visible()
+    expect(page.locator("tbody")).to_contain_text("Ingen aktiv enhet har kostnadsställe 0000.")
+    assert_accessible(page)
+    before = Employee.objects.count()
+    good = tmp_path / "ok.csv"
+    good.write_bytes(csv_bytes([row("90001", cost_centre="4110"),
+                                row("90002", cost_centre="4120", gender="man")]))
+    page.goto(live_server.url + "/organisation/medarbetare/import/")
+    page.get_by_label("Personalfil (CSV eller XLSX)").set_input_files(str(good))
+    page.get_by_role("button", name="Ladda upp och kontrollera").click()
+    expect(page.get_by_role("heading", name="Det här gör importen")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Bekräfta och importera").click()
+    expect(page.get_by_role("status")).to_contain_text("Personalfilen har importerats.")
+    assert_accessible(page)
+    assert Employee.objects.count() == before + 2

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from kompetensfond.core.accounts import member_create, municipality_create
 from kompetensfond.core.models import Municipality, Role, User
 from kompetensfond.organisation.models import Body, BodyKind, OrgUnit, Sector
-from kompetensfond.organisation.services import body_create, org_unit_create
+from kompetensfond.organisation.services import body_create, org_unit_create, org_unit_update
 
 DEMO_PASSWORD = "Kompetens-demo-2026"
 
@@ -166,4 +166,5 @@ def build_municipality(spec: MunicipalitySpec) -> DemoMunicipality:
             password=DEMO_PASSWORD, first_name=first, last_name=last,
             email=f"{suffix}@{spec.slug}.demo.invalid", roles=[(role, unit_id)],
         )
+    org_unit_update(actor=None, unit=first_admin, manager=users[Role.UNIT_MANAGER])
     return DemoMunicipality(municipality, bodies, units, users)

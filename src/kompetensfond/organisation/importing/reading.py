@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -83,49 +80,43 @@ def _read_csv(content: bytes) -> Table:
     return Table([h.strip() for h in header], rows, encoding, "csv")
 
 
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b")
-
-
 def _read_xlsx(content: bytes) -> Table:
-    from openpyxl import load_workbook
+    """XLSX through python-calamine (Rust): about ten times faster than openpyxl here."""
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-        sheet_names = [n for n in archive.namelist()
-                       if re.match(r"xl/worksheets/sheet\d+\.xml$", n)]
-        # openpyxl's read-only mode cannot see merged cells: look in the sheet XML itself.
-        merged = any(_MERGE.search(archive.read(name)) for name in sheet_names)
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileReadError(_("The file is not a readable XLSX file.")) from exc
-    try:
-        if len(workbook.worksheets) != 1:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        names = workbook.sheet_names
+        if len(names) != 1:
             raise FileReadError(
                 _("The workbook has %(n)s sheets. Keep only the sheet with the staff and "
-                  "upload again.") % {"n": len(workbook.worksheets)}
+                  "upload again.") % {"n": len(names)}
             )
-        if merged:
+        sheet = workbook.get_sheet_by_index(0)
+        if sheet.merged_cell_ranges:
             raise FileReadError(
                 _("The sheet has merged cells. Unmerge them so that every row has its own "
                   "values, and upload again.")
             )
-        rows_iter: Iterator[tuple[Any, ...]] = workbook.worksheets[0].iter_rows(values_only=True)
-        try:
-            header_row = next(rows_iter)
-        except StopIteration as exc:
-            raise FileReadError(_("The file is empty.")) from exc
-        header = [str(h).strip() if h is not None else "" for h in header_row]
-        rows = [(number, list(r)) for number, r in enumerate(rows_iter, start=2)
-                if any(v not in (None, "") for v in r)]
-    finally:
-        workbook.close()
+        values = sheet.to_python(skip_empty_area=False)
+    except FileReadError:
+        raise
+    except (CalamineError, ValueError, OSError) as exc:
+        raise FileReadError(_("The file is not a readable XLSX file.")) from exc
+    if not values:
+        raise FileReadError(_("The file is empty."))
+    header = [cell_text(h) for h in values[0]]
     while header and header[-1] == "":
         header.pop()
+    rows = [(number, row) for number, row in enumerate(values[1:], start=2)
+            if any(v not in (None, "") for v in row)]
     return Table(header, rows, "xlsx", "xlsx")
 
 
 def cell_text(value: Any) -> str:
     """A cell as text: Excel numbers without a spurious '.0', dates as ISO."""
+    if type(value) is str:
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -135,6 +126,8 @@ def cell_text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
         text = f"{Decimal(repr(value)):f}"
         return text.rstrip("0").rstrip(".") if "." in text else text
     return str(value).strip()

@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +31,7 @@ from .reading import FileReadError, Table, read_table
 from .validation import EmployeeRow, ValidationResult, missing_columns, validate_rows
 
 BACKGROUND_THRESHOLD_ROWS = 5000
+COPY_BATCH = 5000
 PREVIEW_ROWS = 20
 WRITE_BATCH = 2000
 
@@ -226,10 +227,8 @@ def employee_import_apply(*, actor: User | None, job_id: int) -> EmployeeImport:
     plan = compute_plan(municipality_id=job.municipality_id, rows=result.rows, today=today)
     done = 0
     municipality_id = job.municipality_id
-    for batch in _chunks(plan.new, WRITE_BATCH):
-        Employee.objects.bulk_create(
-            [_employee(municipality_id, row) for row in batch], batch_size=WRITE_BATCH
-        )
+    for batch in _chunks(plan.new, COPY_BATCH):
+        _insert_new(municipality_id, batch)
         done += len(batch)
         _set_progress(job.pk, done, total)
     for changed_batch in _chunks(plan.changed, 500):
@@ -265,6 +264,26 @@ def employee_import_fail(*, actor: User | None, job_id: int, reason: str) -> Emp
     record_event(actor=actor, action="employee_import.failed", obj=job,
                  changes={"reason": reason})
     return job
+
+
+NEW_COLUMNS = ("municipality_id", "employee_number", "first_name", "last_name", "email",
+               "gender", "occupation_id", "unit_id", "employment_rate", "start_date", "end_date")
+
+
+def _insert_new(municipality_id: int, rows: list[EmployeeRow]) -> None:
+    """Insert new employees. On PostgreSQL with COPY (inside the same transaction, so still
+    all or nothing, with every constraint checked); elsewhere with bulk_create."""
+    if connection.vendor != "postgresql":
+        Employee.objects.bulk_create([_employee(municipality_id, row) for row in rows],
+                                     batch_size=WRITE_BATCH)
+        return
+    table = connection.ops.quote_name(Employee._meta.db_table)
+    sql = f"COPY {table} ({', '.join(NEW_COLUMNS)}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row((municipality_id, row.employee_number, row.first_name, row.last_name,
+                            row.email, row.gender, row.occupation_id, row.unit_id,
+                            row.employment_rate, row.start_date, row.end_date))
 
 
 def _employee(municipality_id: int, row: EmployeeRow, pk: int | None = None) -> Employee:

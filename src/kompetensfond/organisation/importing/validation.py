@@ -8,8 +8,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from ..models import Gender
@@ -26,6 +24,9 @@ GENDERS = {
     "unknown": Gender.UNKNOWN, "not stated": Gender.UNKNOWN,
 }
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# An address with one @, no spaces and a dot in the domain: what HR systems hold. (Django's
+# validate_email is stricter about IDNA but cost 1 s per 50,000 rows.)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 ONE_HUNDRED = Decimal(100)
 
 
@@ -164,11 +165,8 @@ def validate_rows(
             error("end_date", _("The end date is before the start date."))
 
         email = values.get("email", "")
-        if email:
-            try:
-                validate_email(email)
-            except DjangoValidationError:
-                error("email", _("”%(value)s” is not an e-mail address.") % {"value": email})
+        if email and (len(email) > 254 or not EMAIL.match(email)):
+            error("email", _("”%(value)s” is not an e-mail address.") % {"value": email})
         for key, limit in (("first_name", 100), ("last_name", 100)):
             if len(values.get(key, "")) > limit:
                 error(key, _("The text is longer than %(n)s characters.") % {"n": limit})

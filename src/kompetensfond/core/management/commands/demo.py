@@ -9,6 +9,7 @@ from django.db import transaction
 
 from kompetensfond.core.models import Municipality, User
 from kompetensfond.demo.organisation import DEMO_PASSWORD, ROLE_USERS, SPECS, build_municipality
+from kompetensfond.demo.staff import build_staff
 
 
 class Command(BaseCommand):
@@ -27,8 +28,9 @@ class Command(BaseCommand):
             raise CommandError("Databasen har redan kommuner; demo laddas bara i en tom databas.")
         with transaction.atomic():
             for spec in SPECS:
-                build_municipality(spec)
-                self.stdout.write(f"Skapade {spec.name}")
+                demo = build_municipality(spec)
+                job = build_staff(demo.municipality)
+                self.stdout.write(f"Skapade {spec.name} med {job.counts['new']} medarbetare")
             if not User.objects.filter(username="plattform").exists():
                 User.objects.create_superuser("plattform", "plattform@demo.invalid", DEMO_PASSWORD)
         self.print_logins()
