@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 import itertools
+from decimal import Decimal
 
 import factory
 
 from kompetensfond.core.models import Membership, Municipality, Role, RoleAssignment, User
+from kompetensfond.funds.models import Fund
 from kompetensfond.organisation.models import Body, BodyKind, Employee, Gender, OrgUnit, Sector
 
 _orgnr = itertools.count(1)
@@ -106,3 +109,29 @@ def member(municipality: Municipality, *roles: str, unit: OrgUnit | None = None,
             membership=membership, role=role, unit=unit if role == Role.UNIT_MANAGER else None
         )
     return user
+
+
+class FundFactory(factory.django.DjangoModelFactory):
+    """A fund with no money yet: give it capital with ``fund_with_capital``."""
+
+    class Meta:
+        model = Fund
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    name = factory.Sequence(lambda n: f"Kompetensfonden {n}")
+    start_date = datetime.date(2024, 1, 1)
+    end_date = datetime.date(2027, 12, 31)
+    owning_body = factory.LazyAttribute(
+        lambda o: BodyFactory(municipality=o.municipality, name=f"Kommunstyrelsen {o.name}"))
+
+
+def fund_with_capital(municipality: Municipality, amount: str = "1000000.00",
+                      **fund_kwargs: object) -> Fund:
+    """A fund with one contribution of ``amount``, recorded through the real service."""
+    from kompetensfond.funds.services import contribution_record
+
+    fund = FundFactory(municipality=municipality, **fund_kwargs)
+    contribution_record(actor=None, fund=fund, amount=Decimal(amount), on=fund.start_date,
+                        source="surplus", decision_body=fund.owning_body,
+                        decision_date=fund.start_date, paragraph=1, case_number="KS 2024/1")
+    return fund

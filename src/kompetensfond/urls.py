@@ -12,6 +12,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from kompetensfond.core.apis import MeApi
+from kompetensfond.funds.apis import FundViewSet
 from kompetensfond.organisation.apis import (
     BodyViewSet,
     EmployeeViewSet,
@@ -24,6 +25,7 @@ router.register("bodies", BodyViewSet, basename="body")
 router.register("org-units", OrgUnitViewSet, basename="org-unit")
 router.register("occupations", OccupationViewSet, basename="occupation")
 router.register("employees", EmployeeViewSet, basename="employee")
+router.register("funds", FundViewSet, basename="fund")
 
 api_v1 = [
     path("me/", MeApi.as_view(), name="me"),
@@ -43,6 +45,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("handelselogg/", include("kompetensfond.audit.urls")),
     path("organisation/", include("kompetensfond.organisation.urls")),
+    path("fonder/", include("kompetensfond.funds.urls")),
+    path("fonder/", include("kompetensfond.ledger.urls")),
     path("api/v1/", include(api_v1)),
     path("plattform/admin/", admin.site.urls),
 ]

@@ -21,6 +21,15 @@ audit_events_recorded: ContextVar[int] = ContextVar("audit_events_recorded", def
 
 SERVICE_REGISTRY: dict[str, Callable[..., object]] = {}
 
+# Set by nothing_written() when a service legitimately wrote nothing (an idempotent replay).
+_nothing_written: ContextVar[bool] = ContextVar("nothing_written", default=False)
+
+
+def nothing_written() -> None:
+    """Declare that this service call wrote nothing (e.g. it replayed an idempotent request),
+    so it needs no audit event."""
+    _nothing_written.set(True)
+
 
 class AuditMissingError(RuntimeError):
     """A service finished without recording an audit event."""
@@ -33,8 +42,13 @@ def service(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         with transaction.atomic():
             before = audit_events_recorded.get()
-            result = func(*args, **kwargs)
-            if audit_events_recorded.get() == before:
+            token = _nothing_written.set(False)
+            try:
+                result = func(*args, **kwargs)
+                noop = _nothing_written.get()
+            finally:
+                _nothing_written.reset(token)
+            if audit_events_recorded.get() == before and not noop:
                 raise AuditMissingError(
                     f"{func.__module__}.{func.__qualname__} wrote without an audit event"
                 )

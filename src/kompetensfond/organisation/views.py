@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from kompetensfond.core.errors import DomainError
 from kompetensfond.core.exports import csv_bytes, download, xlsx_bytes
+from kompetensfond.core.forms import add_domain_error
 from kompetensfond.core.permissions import check, municipality_of
 
 from .forms import (
@@ -44,17 +45,6 @@ from .selectors import (
 from .services import org_unit_create, org_unit_deactivate, org_unit_update
 
 EMPLOYEES_PER_PAGE = 50
-
-
-def _add_domain_error(form: Any, exc: DomainError) -> None:
-    placed = False
-    for field, errors in exc.fields.items():
-        if field in form.fields:
-            for error in errors or [exc.message]:
-                form.add_error(field, error)
-            placed = True
-    if not placed:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -95,7 +85,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
             unit = org_unit_create(actor=request.user, municipality=municipality,  # type: ignore[arg-type]
                                    **form.cleaned_data)
         except DomainError as exc:
-            _add_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("organisation:unit-detail", unit.pk)
@@ -117,7 +107,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
                             responsible_body=data["responsible_body"],
                             parent=data["parent"], move=data["parent"] != unit.parent)
         except DomainError as exc:
-            _add_domain_error(form, exc)
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("organisation:unit-detail", unit.pk)

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "kompetensfond.core",
     "kompetensfond.audit",
     "kompetensfond.organisation",
+    "kompetensfond.funds",
+    "kompetensfond.ledger",
     "kompetensfond.web",
 ]
 

@@ -7,7 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from kompetensfond.core.i18n import record_language
 from kompetensfond.core.models import Municipality, User
+from kompetensfond.demo.funds import build_funds
 from kompetensfond.demo.organisation import DEMO_PASSWORD, ROLE_USERS, SPECS, build_municipality
 from kompetensfond.demo.staff import build_staff
 
@@ -26,11 +28,13 @@ class Command(BaseCommand):
                 self.print_logins()
                 return
             raise CommandError("Databasen har redan kommuner; demo laddas bara i en tom databas.")
-        with transaction.atomic():
+        with transaction.atomic(), record_language():
             for spec in SPECS:
                 demo = build_municipality(spec)
                 job = build_staff(demo.municipality)
-                self.stdout.write(f"Skapade {spec.name} med {job.counts['new']} medarbetare")
+                fund = build_funds(demo)
+                self.stdout.write(f"Skapade {spec.name} med {job.counts['new']} medarbetare"
+                                  + (f" och fonden {fund.name}" if fund else ""))
             if not User.objects.filter(username="plattform").exists():
                 User.objects.create_superuser("plattform", "plattform@demo.invalid", DEMO_PASSWORD)
         self.print_logins()

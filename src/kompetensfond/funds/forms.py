@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kompetensfond.core.forms import DateInput, MoneyFormField
+from kompetensfond.ledger.models import TransactionKind
+from kompetensfond.organisation.models import Body, Occupation, OrgUnit
+
+from .models import ContributionSource, Earmark
+
+
+class FundForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(label=_("Purpose"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    owning_body = forms.ModelChoiceField(label=_("Owning body"), queryset=Body.objects.none(),
+                                         help_text=_("The body that decides on the fund."))
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), widget=DateInput(),
+                               help_text=_("The last day money may be granted."))
+
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owning_body"].queryset = bodies  # type: ignore[attr-defined]
+
+
+class ContributionForm(forms.Form):
+    amount = MoneyFormField(label=_("Amount"))
+    on = forms.DateField(label=_("Date in the fund"), widget=DateInput(),
+                         help_text=_("The day the money is put into the fund."))
+    source = forms.ChoiceField(label=_("Source"), choices=ContributionSource.choices)
+    source_text = forms.CharField(label=_("Source, in words"), required=False, max_length=200,
+                                  help_text=_("For example “Result for the year 2017”. "
+                                              "Required when the source is Other."))
+    decision_body = forms.ModelChoiceField(label=_("Decided by"), queryset=Body.objects.none())
+    decision_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
+    paragraph = forms.IntegerField(label=_("§ in the minutes"), min_value=1)
+    case_number = forms.CharField(label=_("Case number (dnr)"), max_length=60)
+
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decision_body"].queryset = bodies  # type: ignore[attr-defined]
+
+
+class EarmarkForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    amount = MoneyFormField(label=_("Amount"))
+    purpose = forms.CharField(label=_("Purpose"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    administration = forms.ModelChoiceField(
+        label=_("Only for the administration"), queryset=OrgUnit.objects.none(), required=False,
+        empty_label=_("Any administration"),
+        help_text=_("A frame per administration is an earmark restricted to it."))
+    occupations = forms.ModelMultipleChoiceField(
+        label=_("Only for the occupations"), queryset=Occupation.objects.none(), required=False,
+        help_text=_("Leave empty for every occupation."))
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+
+    def __init__(self, *args: Any, administrations: Any, occupations: Any,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["administration"].queryset = administrations  # type: ignore[attr-defined]
+        self.fields["occupations"].queryset = occupations  # type: ignore[attr-defined]
+
+
+class EarmarkAdjustForm(forms.Form):
+    direction = forms.ChoiceField(
+        label=_("Change"), widget=forms.RadioSelect,
+        choices=[("add", _("Move more money into the earmark")),
+                 ("release", _("Give money back to the fund"))])
+    amount = MoneyFormField(label=_("Amount"))
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+class LedgerFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), required=False,
+                             choices=[("", _("All")), *TransactionKind.choices])
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    administration = forms.ModelChoiceField(label=_("Administration"),
+                                            queryset=OrgUnit.objects.none(), required=False,
+                                            empty_label=_("All"))
+    earmark = forms.ModelChoiceField(label=_("Earmark"), queryset=Earmark.objects.none(),
+                                     required=False, empty_label=_("All"))
+
+    def __init__(self, *args: Any, administrations: Any, earmarks: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["administration"].queryset = administrations  # type: ignore[attr-defined]
+        self.fields["earmark"].queryset = earmarks  # type: ignore[attr-defined]
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for the correction"),
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    on = forms.DateField(label=_("Date of the correction"), widget=DateInput())
+
+
+class SieAccountForm(forms.Form):
+    """One number and name per ledger account kind (fields are added per kind)."""
+
+    def __init__(self, *args: Any, kinds: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind, label in kinds.items():
+            self.fields[f"{kind}_number"] = forms.RegexField(
+                label=_("%(label)s: account") % {"label": label}, regex=r"^\d{4,6}$",
+                max_length=6, error_messages={"invalid": _("Enter 4 to 6 digits.")})
+            self.fields[f"{kind}_name"] = forms.CharField(
+                label=_("%(label)s: name") % {"label": label}, max_length=100)

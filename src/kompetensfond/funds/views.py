@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kompetensfond.core.errors import DomainError
+from kompetensfond.core.forms import add_domain_error
+from kompetensfond.core.money import as_api_string
+from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.ledger.permissions import can_view_ledger
+from kompetensfond.ledger.selectors import fund_balances, fund_dashboard
+from kompetensfond.organisation.selectors import body_list, occupation_choices, org_unit_list
+
+from .forms import ContributionForm, EarmarkAdjustForm, EarmarkForm, FundForm
+from .permissions import can_manage_funds, can_view_funds
+from .selectors import (
+    access_earmark,
+    access_fund,
+    capital_by_source,
+    contribution_list,
+    earmark_list,
+    fund_list,
+)
+from .services import contribution_record, earmark_adjust, earmark_create, fund_close, fund_create
+
+
+def _can_manage(request: HttpRequest) -> bool:
+    municipality = municipality_of(request.user)
+    return municipality is not None and bool(can_manage_funds(request.user, municipality))
+
+
+@login_required
+def fund_list_view(request: HttpRequest) -> HttpResponse:
+    check(can_view_funds(request.user))
+    funds = list(fund_list(user=request.user))
+    balances = fund_balances([f.pk for f in funds])
+    for fund in funds:
+        fund.balance = balances[fund.pk]  # type: ignore[attr-defined]
+    return render(request, "funds/fund_list.html", {
+        "funds": funds, "can_manage": _can_manage(request),
+    })
+
+
+@login_required
+def fund_create_view(request: HttpRequest) -> HttpResponse:
+    municipality = municipality_of(request.user)
+    check(can_manage_funds(request.user, municipality))  # type: ignore[arg-type]
+    form = FundForm(request.POST or None, bodies=body_list(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            fund = fund_create(actor=request.user, municipality=municipality,  # type: ignore[arg-type]
+                               **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The fund has been created. Record the decided "
+                                        "capital next."))
+            return redirect("funds:detail", fund.pk)
+    return render(request, "funds/form_page.html", {
+        "form": form, "title": _("New fund"), "back_url": reverse("funds:list"),
+        "intro": _("The fund's capital is recorded afterwards, one contribution per decision."),
+    })
+
+
+def _chart_data(board: Any) -> dict[str, Any]:
+    """The burn-down as plain numbers for Chart.js (the same figures as the table)."""
+    return {
+        "labels": [m.month.strftime("%Y-%m") for m in board.months],
+        "series": [
+            {"label": _("Capital"), "data": [_num(m.capital) for m in board.months]},
+            {"label": _("Available to grant"), "data": [_num(m.available) for m in board.months]},
+            {"label": _("Paid"), "data": [_num(m.disbursed) for m in board.months]},
+        ],
+    }
+
+
+def _num(value: Any) -> str | None:
+    return None if value is None else as_api_string(value)
+
+
+@login_required
+def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    check(can_view_funds(request.user))
+    fund = access_fund(request.user, pk)
+    today = timezone.localdate()
+    board = fund_dashboard(fund, today=today)
+    contributions = contribution_list(fund)
+    earmarks = list(earmark_list(fund))
+    for earmark in earmarks:
+        earmark.balance = board.earmarks.get(earmark.pk)  # type: ignore[attr-defined]
+    days_left = (fund.end_date - today).days if fund.is_open and today <= fund.end_date else 0
+    return render(request, "funds/fund_detail.html", {
+        "fund": fund, "board": board, "balance": board.balance,
+        "contributions": contributions, "sources": capital_by_source(contributions),
+        "earmarks": earmarks, "days_left": days_left, "today": today,
+        "months": [m for m in board.months if m.capital is not None],
+        "chart": _chart_data(board),
+        "can_manage": _can_manage(request) and fund.is_open,
+        "can_view_ledger": bool(can_view_ledger(request.user)),
+    })
+
+
+@login_required
+def contribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = access_fund(request.user, pk)
+    check(can_manage_funds(request.user, fund.municipality))
+    form = ContributionForm(request.POST or None, bodies=body_list(user=request.user),
+                            initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            contribution_record(actor=request.user, fund=fund, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The contribution has been recorded."))
+            return redirect("funds:detail", fund.pk)
+    return render(request, "funds/form_page.html", {
+        "form": form, "fund": fund, "title": _("Record a contribution"),
+        "back_url": reverse("funds:detail", args=[fund.pk]),
+        "intro": _("Money put into the fund by a decision: the first contribution or a top-up. "
+                   "Give the decision exactly as in the minutes."),
+    })
+
+
+@login_required
+def earmark_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = access_fund(request.user, pk)
+    check(can_manage_funds(request.user, fund.municipality))
+    form = EarmarkForm(request.POST or None, initial={"on": timezone.localdate()},
+                       administrations=org_unit_list(user=request.user).filter(depth=0),
+                       occupations=occupation_choices())
+    if request.method == "POST" and form.is_valid():
+        try:
+            earmark_create(actor=request.user, fund=fund, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The earmark has been created."))
+            return redirect("funds:detail", fund.pk)
+    return render(request, "funds/form_page.html", {
+        "form": form, "fund": fund, "balance": fund_balances([fund.pk])[fund.pk],
+        "title": _("Earmark money"), "back_url": reverse("funds:detail", args=[fund.pk]),
+        "intro": _("An earmark sets part of the fund aside for a purpose, an administration "
+                   "(a frame) or some occupations. The money comes from what is not yet "
+                   "earmarked."),
+    })
+
+
+@login_required
+def earmark_adjust_view(request: HttpRequest, pk: int, earmark_pk: int) -> HttpResponse:
+    fund = access_fund(request.user, pk)
+    earmark = access_earmark(fund, earmark_pk)
+    check(can_manage_funds(request.user, fund.municipality))
+    form = EarmarkAdjustForm(request.POST or None,
+                             initial={"on": timezone.localdate(), "direction": "add"})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            earmark_adjust(actor=request.user, earmark=earmark, amount=data["amount"],  # type: ignore[arg-type]
+                           release=data["direction"] == "release", on=data["on"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The earmark has been changed."))
+            return redirect("funds:detail", fund.pk)
+    board = fund_dashboard(fund, today=timezone.localdate())
+    return render(request, "funds/form_page.html", {
+        "form": form, "fund": fund, "earmark": earmark, "balance": board.balance,
+        "earmark_balance": board.earmarks.get(earmark.pk),
+        "title": _("Change the earmark %(name)s") % {"name": earmark.name},
+        "back_url": reverse("funds:detail", args=[fund.pk]),
+    })
+
+
+@login_required
+@require_POST
+def fund_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = access_fund(request.user, pk)
+    try:
+        fund_close(actor=request.user, fund=fund)  # type: ignore[arg-type]
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The fund has been closed. Grants already made can still "
+                                    "be paid."))
+    return redirect("funds:detail", fund.pk)

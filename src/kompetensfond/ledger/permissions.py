@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kompetensfond.core.models import Role
+from kompetensfond.core.permissions import ALLOW, Decision, deny, has_role, municipality_of
+from kompetensfond.funds.models import Fund
+
+
+def can_post_to_ledger(actor: Any, fund: Fund) -> Decision:
+    """Case officers post directly; secretaries post through decisions (the applications
+    feature checks their right to decide); system tasks (actor None) may post."""
+    if actor is None:
+        return ALLOW
+    if municipality_of(actor) != fund.municipality:
+        return deny(_("You do not have permission to see this page."))
+    if has_role(actor, Role.FUND_ADMIN, Role.SECRETARY):
+        return ALLOW
+    return deny(_("Only case officers for the fund may move money in the fund."))
+
+
+def can_view_ledger(actor: Any) -> Decision:
+    if has_role(actor, Role.FUND_ADMIN, Role.SECRETARY, Role.VIEWER):
+        return ALLOW
+    return deny(_("Only case officers, secretaries and politicians or auditors may read the "
+                  "fund's ledger."))

@@ -1,0 +1,237 @@
+"""Reads of the ledger: balances are always sums of entries, computed by the database in a
+few grouped aggregates (never stored totals)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404
+
+from kompetensfond.core.money import MoneySum
+from kompetensfond.funds.models import Fund
+from kompetensfond.organisation.models import OrgUnit
+
+from .models import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class Balance:
+    """What a fund (or an earmark) holds, from its entries. ``capital`` is what was put in
+    (net of reversals); ``available`` includes the earmarks' available money and
+    ``unearmarked`` is the part of it outside every earmark."""
+
+    capital: Decimal = ZERO
+    available: Decimal = ZERO
+    unearmarked: Decimal = ZERO
+    earmarked: Decimal = ZERO
+    reserved: Decimal = ZERO
+    committed: Decimal = ZERO
+    disbursed: Decimal = ZERO
+
+    @property
+    def used(self) -> Decimal:
+        """Promised or paid: committed + disbursed."""
+        return self.committed + self.disbursed
+
+    @property
+    def total(self) -> Decimal:
+        return self.available + self.reserved + self.committed + self.disbursed
+
+    def add(self, kind: str, earmarked: bool, amount: Decimal) -> None:
+        if kind == AccountKind.EXTERNAL:
+            self.capital -= amount
+        elif kind == AccountKind.AVAILABLE:
+            self.available += amount
+            if earmarked:
+                self.earmarked += amount
+            else:
+                self.unearmarked += amount
+        else:
+            setattr(self, kind, getattr(self, kind) + amount)
+
+    def as_dict(self) -> dict[str, Decimal]:
+        return {"capital": self.capital, "available": self.available,
+                "unearmarked": self.unearmarked, "earmarked": self.earmarked,
+                "reserved": self.reserved, "committed": self.committed,
+                "disbursed": self.disbursed}
+
+
+def fund_balances(fund_ids: list[int]) -> dict[int, Balance]:
+    """Balances of several funds in one grouped query."""
+    result = {pk: Balance() for pk in fund_ids}
+    rows = (LedgerEntry.objects.filter(account__fund_id__in=fund_ids)
+            .values("account__fund_id", "account__kind",
+                    earmarked=Q(account__earmark_id__isnull=False))
+            .annotate(total=MoneySum("amount")).order_by())
+    for row in rows:
+        result[row["account__fund_id"]].add(row["account__kind"], row["earmarked"],
+                                            row["total"])
+    return result
+
+
+def fund_balance(fund: Fund) -> Balance:
+    return fund_balances([fund.pk])[fund.pk]
+
+
+def account_balances(fund: Fund) -> dict[int, Decimal]:
+    """Balance of every account of the fund (for tests and the invariants)."""
+    rows = (LedgerEntry.objects.filter(account__fund=fund).values("account_id")
+            .annotate(total=MoneySum("amount")).order_by())
+    return {row["account_id"]: row["total"] for row in rows}
+
+
+def subject_balance(fund: Fund, subject_type: str, subject_id: str) -> Balance:
+    """Reserved/committed/disbursed for one application, allowance scheme …"""
+    result = Balance()
+    rows = (LedgerEntry.objects.filter(account__fund=fund, account__subject_type=subject_type,
+                                       account__subject_id=subject_id)
+            .values("account__kind").annotate(total=MoneySum("amount")).order_by())
+    for row in rows:
+        result.add(row["account__kind"], False, row["total"])
+    return result
+
+
+@dataclass
+class MonthPoint:
+    """Cumulative figures at the end of a month (None for months still to come)."""
+
+    month: date
+    capital: Decimal | None
+    available: Decimal | None
+    disbursed: Decimal | None
+
+
+@dataclass
+class AdministrationUse:
+    unit: OrgUnit | None
+    committed: Decimal = ZERO
+    disbursed: Decimal = ZERO
+
+    @property
+    def used(self) -> Decimal:
+        return self.committed + self.disbursed
+
+
+@dataclass
+class Dashboard:
+    balance: Balance
+    earmarks: dict[int, Balance] = field(default_factory=dict)
+    months: list[MonthPoint] = field(default_factory=list)
+    administrations: list[AdministrationUse] = field(default_factory=list)
+
+
+def _months(start: date, end: date) -> list[date]:
+    months, current = [], date(start.year, start.month, 1)
+    while current <= end:
+        months.append(current)
+        current = date(current.year + (current.month == 12), current.month % 12 + 1, 1)
+    return months
+
+
+def _as_date(value: Any) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def fund_dashboard(fund: Fund, *, today: date) -> Dashboard:
+    """Everything the fund's dashboard shows, in two grouped queries over the entries:
+    balances per earmark and month (for the totals, the earmarks and the burn-down) and
+    use per unit (mapped to administrations in Python)."""
+    board = Dashboard(balance=Balance())
+    by_month: dict[date, Balance] = defaultdict(Balance)
+    rows = (LedgerEntry.objects.filter(account__fund=fund)
+            .values("account__kind", "account__earmark_id",
+                    month=TruncMonth("transaction__date"))
+            .annotate(total=MoneySum("amount")).order_by())
+    for row in rows:
+        kind, earmark_id, amount = row["account__kind"], row["account__earmark_id"], row["total"]
+        board.balance.add(kind, earmark_id is not None, amount)
+        by_month[_as_date(row["month"])].add(kind, False, amount)
+        if earmark_id is not None:
+            board.earmarks.setdefault(earmark_id, Balance()).add(kind, True, amount)
+
+    # The burn-down covers the whole period (and any later month with movements); months
+    # after today have no figures yet.
+    last = max([fund.end_date, *by_month])
+    capital = available = disbursed = ZERO
+    for month in _months(fund.start_date, last):
+        step = by_month.get(month)
+        if step is not None:
+            capital += step.capital
+            available += step.available
+            disbursed += step.disbursed
+        if month > today and step is None:
+            board.months.append(MonthPoint(month, None, None, None))
+        else:
+            board.months.append(MonthPoint(month, capital, available, disbursed))
+
+    use_rows = (LedgerEntry.objects.filter(
+        account__fund=fund, account__kind__in=[AccountKind.COMMITTED, AccountKind.DISBURSED])
+        .values("account__kind", "transaction__org_unit_id")
+        .annotate(total=MoneySum("amount")).order_by())
+    per_unit: dict[int | None, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for row in use_rows:
+        per_unit[row["transaction__org_unit_id"]][row["account__kind"]] += row["total"]
+    board.administrations = administration_use(fund, per_unit)
+    return board
+
+
+def administration_use(fund: Fund, per_unit: dict[int | None, dict[str, Decimal]]
+                       ) -> list[AdministrationUse]:
+    """Fold use per unit into use per administration (the unit's top-level ancestor)."""
+    unit_ids = [pk for pk in per_unit if pk is not None]
+    paths = dict(OrgUnit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    root_ids = {pk: int(path.strip("/").split("/")[0]) for pk, path in paths.items()}
+    roots = OrgUnit.objects.in_bulk(set(root_ids.values()))
+    result: dict[int | None, AdministrationUse] = {}
+    for unit_id, kinds in per_unit.items():
+        root = root_ids.get(unit_id) if unit_id is not None else None
+        use = result.setdefault(root, AdministrationUse(roots.get(root) if root else None))
+        use.committed += kinds.get(AccountKind.COMMITTED, ZERO)
+        use.disbursed += kinds.get(AccountKind.DISBURSED, ZERO)
+    return sorted((u for u in result.values() if u.used or u.committed or u.disbursed),
+                  key=lambda u: (u.unit is None, -u.used))
+
+
+def transaction_list(
+    fund: Fund, *, kind: str = "", start: date | None = None, end: date | None = None,
+    administration: OrgUnit | None = None, earmark_id: int | None = None,
+) -> QuerySet[LedgerTransaction]:
+    """The fund's transactions, newest first, with ``amount`` (the sum moved) annotated."""
+    qs = LedgerTransaction.objects.filter(fund=fund)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    if administration is not None:
+        qs = qs.filter(org_unit__path__startswith=administration.path)
+    if earmark_id:
+        qs = qs.filter(earmark_id=earmark_id)
+    return (qs.select_related("earmark", "org_unit", "actor", "reverses")
+            .annotate(amount=MoneySum("entries__amount", filter=Q(entries__amount__gt=0)))
+            .order_by("-date", "-pk"))
+
+
+def access_transaction(fund: Fund, pk: int | str) -> LedgerTransaction:
+    return get_object_or_404(
+        LedgerTransaction.objects.filter(fund=fund).select_related(
+            "earmark", "org_unit", "actor", "reverses"),
+        pk=pk,
+    )
+
+
+def transaction_entries(transaction: LedgerTransaction) -> QuerySet[LedgerEntry]:
+    return transaction.entries.select_related("account", "account__earmark").order_by("pk")
+
+
+def accounts_used(fund: Fund) -> QuerySet[LedgerAccount]:
+    return LedgerAccount.objects.filter(fund=fund)
