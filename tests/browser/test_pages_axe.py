@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from kompetensfond.audit.models import AuditEvent
 from kompetensfond.core.models import Role
+from kompetensfond.demo.funds import build_funds
 from kompetensfond.demo.organisation import DEMO_PASSWORD, ROLE_USERS, SPECS, build_municipality
 from kompetensfond.demo.staff import build_staff
 
@@ -15,7 +16,8 @@ from .conftest import assert_accessible, log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ALL_ROLE_PAGES = ["/", "/organisation/", "/organisation/yrken/", "/organisation/yrken/?alla=1",
-                  "/tillganglighet/", "/finns-inte/"]
+                  "/tillganglighet/", "/finns-inte/", "/fonder/"]
+LEDGER_ROLES = {Role.FUND_ADMIN, Role.SECRETARY, Role.VIEWER}
 AUDIT_ROLES = {Role.FUND_ADMIN, Role.VIEWER}
 STAFF_ROLES = {Role.FUND_ADMIN, Role.SECRETARY, Role.VIEWER, Role.UNIT_MANAGER}
 
@@ -24,6 +26,7 @@ STAFF_ROLES = {Role.FUND_ADMIN, Role.SECRETARY, Role.VIEWER, Role.UNIT_MANAGER}
 def demo_town(ssyk):
     town = build_municipality(SPECS[0])
     build_staff(town.municipality, count=80)
+    town.fund = build_funds(town)  # type: ignore[attr-defined]
     return town
 
 
@@ -34,7 +37,12 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
     log_in(page, base, f"sodertalje-{suffix}", DEMO_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
     unit = next(iter(demo_town.units.values()))
-    pages = [*ALL_ROLE_PAGES, f"/organisation/enheter/{unit.pk}/"]
+    fund = demo_town.fund
+    pages = [*ALL_ROLE_PAGES, f"/organisation/enheter/{unit.pk}/", f"/fonder/{fund.pk}/"]
+    if role in LEDGER_ROLES:
+        txn = fund.transactions.first()
+        pages += [f"/fonder/{fund.pk}/huvudbok/", f"/fonder/{fund.pk}/huvudbok/?kind=commitment",
+                  f"/fonder/{fund.pk}/huvudbok/{txn.pk}/"]
     if role in AUDIT_ROLES:
         pages.append("/handelselogg/")
         pages.append("/handelselogg/?action=org_unit")
@@ -43,7 +51,9 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
                   "/organisation/medarbetare/?page=2"]
     if role == Role.FUND_ADMIN:
         pages += ["/organisation/medarbetare/import/", "/organisation/enheter/ny/",
-                  f"/organisation/enheter/{unit.pk}/andra/"]
+                  f"/organisation/enheter/{unit.pk}/andra/", "/fonder/ny/",
+                  f"/fonder/{fund.pk}/kapital/ny/", f"/fonder/{fund.pk}/oronmarkningar/ny/",
+                  "/fonder/sie-konton/"]
     for path in pages:
         page.goto(base + path)
         assert_accessible(page)
@@ -128,3 +138,41 @@ def test_staff_import_in_the_browser_errors_then_preview_then_import(
     expect(page.get_by_role("status")).to_contain_text("Personalfilen har importerats.")
     assert_accessible(page)
     assert Employee.objects.count() == before + 2
+
+
+def test_fund_dashboard_draws_the_burn_down_and_refuses_an_overdraft_in_swedish(
+        page: Page, live_server, demo_town) -> None:
+    from kompetensfond.funds.models import Earmark
+
+    fund = demo_town.fund
+    log_in(page, live_server.url, "sodertalje-handlaggare", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/fonder/{fund.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(fund.name)
+    expect(page.locator(".figures")).to_contain_text("150\xa0000\xa0000,00\xa0kr")
+    # Chart.js drew on the canvas (a blank canvas has no non-transparent pixel)
+    drawn = page.locator("canvas#burndown").evaluate(
+        "c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data.some(v => v !== 0)")
+    assert drawn
+    page.get_by_text("Visa siffrorna som tabell").click()
+    expect(page.locator("details table")).to_contain_text("2018-04")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Öronmärk pengar").click()
+    page.get_by_label("Namn").fill("Ledarskap")
+    page.get_by_label("Belopp").fill("1 000 000")
+    page.get_by_role("button", name="Spara").click()  # today is after the fund's period
+    expect(page.get_by_role("alert")).to_contain_text("inom fondens period")
+    page.locator("#id_on").fill("2021-06-01")
+    page.get_by_label("Belopp").fill("999 999 999,00")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("alert")).to_contain_text("har inte tillräckligt med pengar")
+    assert_accessible(page)
+    assert not Earmark.objects.filter(fund=fund).exists()
+    page.get_by_label("Belopp").fill("12,345")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("alert")).to_contain_text("högst två decimaler")
+    page.get_by_label("Belopp").fill("1 000 000")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("status")).to_contain_text("Öronmärkningen har skapats.")
+    expect(page.locator("main")).to_contain_text("Ledarskap")
+    assert_accessible(page)

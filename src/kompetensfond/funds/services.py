@@ -64,7 +64,7 @@ def fund_create(
 def fund_close(*, actor: User | None, fund: Fund) -> Fund:
     """Close a fund: no new contributions, earmarks or grants. Grants already made can still
     be paid, returned or given back; the remaining balance stays visible."""
-    fund = Fund.objects.select_for_update().get(pk=fund.pk)
+    fund = Fund.objects.select_for_update(no_key=True).get(pk=fund.pk)
     check(can_manage_funds(actor, fund.municipality))
     if not fund.is_open:
         raise ConflictError(_("The fund is already closed."), code="fund_closed")
@@ -108,7 +108,8 @@ def contribution_record(
     if decision_date > on:
         message = _("The money cannot be put into the fund before it was decided.")
         raise ValidationError(message, fields={"on": [message]})
-    fund = Fund.objects.select_for_update().get(pk=fund.pk)  # serialises replays of one key
+    # serialises replays of one key
+    fund = Fund.objects.select_for_update(no_key=True).get(pk=fund.pk)
     if idempotency_key:
         replayed = _replayed_contribution(fund, idempotency_key, amount)
         if replayed is not None:

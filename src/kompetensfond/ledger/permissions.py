@@ -14,7 +14,8 @@ def can_post_to_ledger(actor: Any, fund: Fund) -> Decision:
     feature checks their right to decide); system tasks (actor None) may post."""
     if actor is None:
         return ALLOW
-    if municipality_of(actor) != fund.municipality:
+    municipality = municipality_of(actor)
+    if municipality is None or municipality.pk != fund.municipality_id:
         return deny(_("You do not have permission to see this page."))
     if has_role(actor, Role.FUND_ADMIN, Role.SECRETARY):
         return ALLOW

@@ -1,0 +1,69 @@
+"""The demo funds carry the seeds' figures."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kompetensfond.demo.funds import build_funds
+from kompetensfond.demo.organisation import SPECS, build_municipality
+from kompetensfond.ledger.selectors import fund_balance, fund_dashboard
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ssyk")]
+MSEK = Decimal(1_000_000)
+
+
+def build(slug: str):  # type: ignore[no-untyped-def]
+    spec = next(s for s in SPECS if s.slug == slug)
+    return build_funds(build_municipality(spec))
+
+
+def test_sodertalje_100_plus_50_msek_until_2021() -> None:
+    fund = build("sodertalje")
+    contributions = list(fund.contributions.order_by("date"))
+    assert [c.amount for c in contributions] == [100 * MSEK, 50 * MSEK]
+    assert contributions[0].decision_body.short_name == "KS"
+    assert contributions[0].decision_date.isoformat() == "2018-04-06"
+    assert contributions[1].decision_body.short_name == "KF"
+    assert contributions[1].decision_date.strftime("%Y-%m") == "2019-05"
+    assert fund.end_date.isoformat() == "2021-12-31"
+    assert fund_balance(fund).capital == 150 * MSEK
+
+
+def test_botkyrka_frames_per_administration() -> None:
+    fund = build("botkyrka")
+    board = fund_dashboard(fund, today=fund.end_date)
+    frames = {e.name: board.earmarks[e.pk].total for e in fund.earmarks.all()}
+    assert frames["Ram utbildning"] == Decimal("6200000.00")
+    assert frames["Ram vård och omsorg"] == Decimal("3100000.00")
+    assert sum(v for k, v in frames.items()
+               if k in {"Ram social", "Ram kultur och fritid", "Ram kommunledning"}) == (
+        Decimal("700000.00"))
+    assert all(e.administration is not None for e in fund.earmarks.all())
+    assert board.balance.capital == 10 * MSEK
+
+
+def test_orebro_afa_refund_with_4_msek_leadership() -> None:
+    fund = build("orebro")
+    assert fund.contributions.get().source == "afa_refund"
+    board = fund_dashboard(fund, today=fund.end_date)
+    frames = {e.name: board.earmarks[e.pk].total for e in fund.earmarks.all()}
+    assert frames == {"Ledarskapsprogram": 4 * MSEK,
+                      "Pedagoger och fler yrkesgrupper": 6 * MSEK}
+
+
+def test_stockholm_social_services_got_under_a_quarter_mostly_central() -> None:
+    from kompetensfond.ledger.selectors import transaction_list
+
+    fund = build("stockholm")
+    grants = {t.text: (t.org_unit, t.amount)
+              for t in transaction_list(fund, kind="commitment")}
+    central = sum(a for u, a in grants.values() if u is not None and (
+        u.name == "Socialförvaltningen" or (u.parent and u.parent.name == "Socialförvaltningen")))
+    district = sum(a for u, a in grants.values()
+                   if u is not None and u.name.startswith("Socialtjänst"))
+    total = sum(a for _u, a in grants.values())
+    assert central + district < total / 4
+    assert central > district
+    assert fund_balance(fund).capital == 150 * MSEK
