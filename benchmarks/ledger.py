@@ -3,9 +3,10 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python benchmarks/ledger.py
 
 1. Commitments per second with 200 concurrent clients against one fund, once covering
-   them all and once covering three quarters (target ≥ 500/s, zero overdrafts). The clients are threads in 4 application
-   processes (--processes) sharing 16 pooled connections (BENCH_POOL; PostgreSQL here
-   allows 100; 16 measured best, 80 gave 7 % less).
+   them all and once covering three quarters (target ≥ 500/s, zero overdrafts). The
+   clients are threads in 4 application processes (--processes) sharing 16 pooled
+   connections (BENCH_POOL; PostgreSQL here allows 100; 16 measured best, 80 gave 7 %
+   less).
    Every commitment is the full service: permission, accounts, fund lock, idempotency
    check, balance from the entries, transaction, entries, audit event, commit.
 2. Fund dashboard with 100,000 ledger entries in the fund: the whole page as the server

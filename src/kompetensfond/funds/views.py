@@ -64,7 +64,7 @@ def fund_create_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The fund has been created. Record the decided "
                                         "capital next."))
             return redirect("funds:detail", fund.pk)
-    return render(request, "funds/form_page.html", {
+    return render(request, "form_page.html", {
         "form": form, "title": _("New fund"), "back_url": reverse("funds:list"),
         "intro": _("The fund's capital is recorded afterwards, one contribution per decision."),
     })
@@ -122,7 +122,7 @@ def contribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The contribution has been recorded."))
             return redirect("funds:detail", fund.pk)
-    return render(request, "funds/form_page.html", {
+    return render(request, "form_page.html", {
         "form": form, "fund": fund, "title": _("Record a contribution"),
         "back_url": reverse("funds:detail", args=[fund.pk]),
         "intro": _("Money put into the fund by a decision: the first contribution or a top-up. "
@@ -145,7 +145,7 @@ def earmark_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The earmark has been created."))
             return redirect("funds:detail", fund.pk)
-    return render(request, "funds/form_page.html", {
+    return render(request, "form_page.html", {
         "form": form, "fund": fund, "balance": fund_balances([fund.pk])[fund.pk],
         "title": _("Earmark money"), "back_url": reverse("funds:detail", args=[fund.pk]),
         "intro": _("An earmark sets part of the fund aside for a purpose, an administration "
@@ -172,7 +172,7 @@ def earmark_adjust_view(request: HttpRequest, pk: int, earmark_pk: int) -> HttpR
             messages.success(request, _("The earmark has been changed."))
             return redirect("funds:detail", fund.pk)
     board = fund_dashboard(fund, today=timezone.localdate())
-    return render(request, "funds/form_page.html", {
+    return render(request, "form_page.html", {
         "form": form, "fund": fund, "earmark": earmark, "balance": board.balance,
         "earmark_balance": board.earmarks.get(earmark.pk),
         "title": _("Change the earmark %(name)s") % {"name": earmark.name},

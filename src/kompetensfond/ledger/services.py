@@ -3,10 +3,11 @@
     commitment_create(actor=…, fund=…, amount=…, subject=Subject.of(application),
                       earmark=…, org_unit=…, text=…, idempotency_key=…)
 
-Each service locks the fund row (then the earmark row), recomputes the balances it touches
-from the entries, refuses with a Swedish ConflictError (409 in the API) naming the amount
-available when an ``available``, ``reserved`` or ``committed`` account would go below zero,
-writes one balanced transaction and records an audit event, all in one database transaction.
+Each service, in one database transaction: checks the input and the permission, writes one
+balanced transaction with its entries and an audit event, then locks the fund row (and the
+earmark row), sums from the entries the balances it drew on, and refuses with a Swedish
+ConflictError (409 in the API) naming the amount available when one would be below zero or
+the fund is closed; a refusal rolls everything back. Why this order: see ``_transact``.
 """
 
 from __future__ import annotations

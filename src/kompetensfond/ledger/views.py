@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -143,4 +144,10 @@ def sie_accounts(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("ledger:sie-accounts")
-    return render(request, "ledger/sie_accounts.html", {"form": form})
+    return render(request, "form_page.html", {
+        "form": form, "title": _("Accounts for the SIE export"),
+        "back_url": reverse("funds:list"),
+        "intro": _("The account numbers and names the SIE 4I file uses for the fund's "
+                   "accounts. Ask the finance department which accounts the fund is booked "
+                   "on."),
+    })

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -89,7 +90,8 @@ def unit_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("organisation:unit-detail", unit.pk)
-    return render(request, "organisation/unit_form.html", {"form": form, "unit": None})
+    return render(request, "form_page.html", {
+        "form": form, "title": _("Add unit"), "back_url": reverse("organisation:overview")})
 
 
 @login_required
@@ -111,7 +113,9 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect("organisation:unit-detail", unit.pk)
-    return render(request, "organisation/unit_form.html", {"form": form, "unit": unit})
+    return render(request, "form_page.html", {
+        "form": form, "title": _("Edit %(name)s") % {"name": unit.name},
+        "back_url": reverse("organisation:unit-detail", args=[unit.pk])})
 
 
 @login_required
