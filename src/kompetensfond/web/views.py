@@ -24,15 +24,16 @@ class Section:
 def _sections_for(roles: set[str]) -> list[Section]:
     org = {"url": reverse("organisation:overview"), "label": _("Organisation and bodies")}
     audit = {"url": reverse("audit:event-list"), "label": _("Audit trail")}
+    funds = {"url": reverse("funds:list"), "label": _("Funds")}
     sections: list[Section] = []
     if Role.FUND_ADMIN in roles:
         sections.append(Section("fund_admin", _("Case officer for the fund"),
                                 _("Set up funds, the plan, guidelines and the organisation, and "
-                                  "follow every change in the audit trail."), [org, audit]))
+                                  "follow every change in the audit trail."), [funds, org, audit]))
     if Role.SECRETARY in roles:
         sections.append(Section("secretary", _("Committee secretary"),
                                 _("Prepare meetings and record decisions with § and case number."),
-                                [org]))
+                                [funds, org]))
     if Role.REVIEWER in roles:
         sections.append(Section("reviewer", _("Reviewer"),
                                 _("Assess the applications assigned to you. Declare any conflict "
@@ -40,7 +41,7 @@ def _sections_for(roles: set[str]) -> list[Section]:
     if Role.UNIT_MANAGER in roles:
         sections.append(Section("unit_manager", _("Manager"),
                                 _("Apply for money for your unit, report follow-up and approve "
-                                  "your staff's allowance claims."), [org]))
+                                  "your staff's allowance claims."), [funds, org]))
     if Role.EMPLOYEE in roles:
         sections.append(Section("employee", _("Employee"),
                                 _("See your individual development allowance and claim costs."),
@@ -48,7 +49,7 @@ def _sections_for(roles: set[str]) -> list[Section]:
     if Role.VIEWER in roles:
         sections.append(Section("viewer", _("Politician or auditor"),
                                 _("Read where the money went: funds, decisions and the audit "
-                                  "trail. You cannot change anything."), [org, audit]))
+                                  "trail. You cannot change anything."), [funds, org, audit]))
     return sections
 
 
