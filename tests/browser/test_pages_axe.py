@@ -165,7 +165,7 @@ def test_fund_dashboard_draws_the_burn_down_and_refuses_an_overdraft_in_swedish(
     page.locator("#id_on").fill("2021-06-01")
     page.get_by_label("Belopp").fill("999 999 999,00")
     page.get_by_role("button", name="Spara").click()
-    expect(page.get_by_role("alert")).to_contain_text("har inte tillräckligt med pengar")
+    expect(page.get_by_role("alert")).to_contain_text("har inte tillräckligt med medel")
     assert_accessible(page)
     assert not Earmark.objects.filter(fund=fund).exists()
     page.get_by_label("Belopp").fill("12,345")

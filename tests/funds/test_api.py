@@ -84,7 +84,7 @@ def test_overdrawing_earmark_is_409_naming_the_amount_available(api_client, fund
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "insufficient_funds"
-    assert body["detail"] == ("Fonden har inte tillräckligt med pengar. "
+    assert body["detail"] == ("Fonden har inte tillräckligt med medel. "
                               "Tillgängligt: 1\xa0000\xa0000,00\xa0kr.")
     assert not Earmark.objects.exists()
 

@@ -95,7 +95,7 @@ def test_earmark_form_and_adjust(client, fund, fund_admin) -> None:
     earmark = Earmark.objects.get()
     response = client.post(reverse("funds:earmark-adjust", args=[fund.pk, earmark.pk]), {
         "direction": "release", "amount": "500 000", "on": "2025-02-02"})
-    assert "Öronmärkningen Ledarskap har inte tillräckligt med pengar" in (
+    assert "Öronmärkningen Ledarskap har inte tillräckligt med medel" in (
         response.content.decode())
     client.post(reverse("funds:earmark-adjust", args=[fund.pk, earmark.pk]), {
         "direction": "release", "amount": "100 000", "on": "2025-02-02"})

@@ -95,7 +95,7 @@ def test_commitment_that_would_overdraw_is_refused_naming_what_is_available(fund
     assert exc.value.code == "insufficient_funds"
     assert exc.value.status == 409
     assert "100\xa0000,00\xa0kr" in exc.value.message
-    assert "Fonden har inte tillräckligt med pengar" in exc.value.message
+    assert "Fonden har inte tillräckligt med medel" in exc.value.message
     assert counts() == before
     # exactly what is left is fine
     commit(fund, fund_admin, Decimal("100000.00"), subject=Subject("a", "3"))
