@@ -19,6 +19,7 @@ from kompetensfond.organisation.apis import (
     OccupationViewSet,
     OrgUnitViewSet,
 )
+from kompetensfond.plans.apis import GuidelineViewSet, PlanViewSet
 
 router = DefaultRouter()
 router.register("bodies", BodyViewSet, basename="body")
@@ -26,6 +27,8 @@ router.register("org-units", OrgUnitViewSet, basename="org-unit")
 router.register("occupations", OccupationViewSet, basename="occupation")
 router.register("employees", EmployeeViewSet, basename="employee")
 router.register("funds", FundViewSet, basename="fund")
+router.register("plans", PlanViewSet, basename="plan")
+router.register("guidelines", GuidelineViewSet, basename="guideline")
 
 api_v1 = [
     path("me/", MeApi.as_view(), name="me"),
@@ -47,6 +50,7 @@ urlpatterns = [
     path("organisation/", include("kompetensfond.organisation.urls")),
     path("fonder/", include("kompetensfond.funds.urls")),
     path("fonder/", include("kompetensfond.ledger.urls")),
+    path("", include("kompetensfond.plans.urls")),
     path("api/v1/", include(api_v1)),
     path("plattform/admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from kompetensfond.audit.models import AuditEvent
 from kompetensfond.core.models import Role
 from kompetensfond.demo.funds import build_funds
 from kompetensfond.demo.organisation import DEMO_PASSWORD, ROLE_USERS, SPECS, build_municipality
+from kompetensfond.demo.plans import build_guideline, build_plan
 from kompetensfond.demo.staff import build_staff
 
 from .conftest import assert_accessible, log_in
@@ -27,6 +28,8 @@ def demo_town(ssyk):
     town = build_municipality(SPECS[0])
     build_staff(town.municipality, count=80)
     town.fund = build_funds(town)  # type: ignore[attr-defined]
+    town.plan = build_plan(town)  # type: ignore[attr-defined]
+    build_guideline(town, town.fund, town.plan)  # type: ignore[attr-defined]
     return town
 
 
@@ -38,7 +41,9 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Välkommen")
     unit = next(iter(demo_town.units.values()))
     fund = demo_town.fund
-    pages = [*ALL_ROLE_PAGES, f"/organisation/enheter/{unit.pk}/", f"/fonder/{fund.pk}/"]
+    plan = demo_town.plan
+    pages = [*ALL_ROLE_PAGES, f"/organisation/enheter/{unit.pk}/", f"/fonder/{fund.pk}/",
+             "/planer/", f"/planer/{plan.pk}/", f"/fonder/{fund.pk}/riktlinjer/"]
     if role in LEDGER_ROLES:
         txn = fund.transactions.first()
         pages += [f"/fonder/{fund.pk}/huvudbok/", f"/fonder/{fund.pk}/huvudbok/?kind=commitment",
@@ -53,7 +58,9 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
         pages += ["/organisation/medarbetare/import/", "/organisation/enheter/ny/",
                   f"/organisation/enheter/{unit.pk}/andra/", "/fonder/ny/",
                   f"/fonder/{fund.pk}/kapital/ny/", f"/fonder/{fund.pk}/oronmarkningar/ny/",
-                  "/fonder/sie-konton/"]
+                  "/fonder/sie-konton/", "/planer/ny/", f"/fonder/{fund.pk}/riktlinjer/andra/",
+                  f"/fonder/{fund.pk}/riktlinjer/omgangar/ny/",
+                  f"/fonder/{fund.pk}/riktlinjer/delegation/ny/"]
     for path in pages:
         page.goto(base + path)
         assert_accessible(page)
@@ -175,4 +182,26 @@ def test_fund_dashboard_draws_the_burn_down_and_refuses_an_overdraft_in_swedish(
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("status")).to_contain_text("Öronmärkningen har skapats.")
     expect(page.locator("main")).to_contain_text("Ledarskap")
+    assert_accessible(page)
+
+
+def test_a_draft_plan_with_targets_in_the_browser(page: Page, live_server, demo_town) -> None:
+    log_in(page, live_server.url, "sodertalje-handlaggare", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/planer/{demo_town.plan.pk}/")
+    expect(page.locator("main")).to_contain_text("60 vårdbiträden blir undersköterskor")
+    page.get_by_role("button", name="Starta en ny version").click()
+    expect(page.get_by_role("status")).to_contain_text("En ny version har skapats som utkast.")
+    expect(page.get_by_role("heading", name="Registrera antagandet")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Lägg till strategi").click()
+    page.get_by_label("Kod").fill("S6")
+    page.get_by_label("Namn").fill("Digital kompetens")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("heading", name="S6 Digital kompetens")).to_be_visible()
+    page.get_by_role("link", name="Lägg till mål för S6").click()
+    page.get_by_label("Beskrivning").fill("100 medarbetare")
+    page.get_by_label("Antal").fill("0")
+    page.locator("#id_due_date").fill("2021-06-30")
+    page.get_by_role("button", name="Spara").click()
+    expect(page.get_by_role("alert")).to_contain_text("Antalet måste vara minst 1.")
     assert_accessible(page)

@@ -67,3 +67,22 @@ def test_stockholm_social_services_got_under_a_quarter_mostly_central() -> None:
     assert central + district < total / 4
     assert central > district
     assert fund_balance(fund).capital == 150 * MSEK
+
+
+def test_demo_plans_and_guidelines() -> None:
+    from kompetensfond.demo.plans import build_guideline, build_plan
+    from kompetensfond.plans.models import PlanStatus
+    from kompetensfond.plans.selectors import guideline_of
+
+    spec = next(s for s in SPECS if s.slug == "sodertalje")
+    demo = build_municipality(spec)
+    fund = build_funds(demo)
+    plan = build_plan(demo)
+    build_guideline(demo, fund, plan)
+    assert plan.status == PlanStatus.ADOPTED
+    assert plan.adopted_by.short_name == "PU"
+    assert {s.code for s in plan.strategies.all()} == {"S1", "S2", "S3", "S4", "S5"}
+    assert "5321" in {o.ssyk_code for o in plan.shortage_occupations.all()}
+    guideline = guideline_of(fund)
+    assert guideline.plan == plan
+    assert guideline.rounds.count() == 4  # one per year 2018–2021

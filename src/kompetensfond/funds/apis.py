@@ -21,6 +21,7 @@ from kompetensfond.ledger.models import TransactionKind
 from kompetensfond.ledger.permissions import can_view_ledger
 from kompetensfond.ledger.selectors import Balance, fund_balances, fund_dashboard, transaction_list
 from kompetensfond.organisation.selectors import body_list, occupation_choices, org_unit_list
+from kompetensfond.plans.models import Strategy
 
 from .models import Contribution, ContributionSource, Earmark, Fund
 from .permissions import can_view_funds
@@ -81,7 +82,8 @@ class EarmarkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
     class Meta:
         model = Earmark
-        fields = ["id", "name", "purpose", "administration", "occupations", "balance"]
+        fields = ["id", "name", "purpose", "administration", "occupations", "strategies",
+                  "balance"]
 
     def get_balance(self, earmark: Earmark) -> dict[str, str]:
         return _balance_data(self.context.get("balances", {}).get(earmark.pk))
@@ -94,6 +96,8 @@ class EarmarkCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     administration = serializers.IntegerField(required=False, allow_null=True)
     occupations = serializers.ListField(child=serializers.CharField(), required=False,
                                         help_text="SSYK codes")
+    strategies = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                       help_text="ids of strategies of the municipality's plans")
     date = serializers.DateField(required=False)
 
 
@@ -184,8 +188,13 @@ class FundViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
         occupations = list(occupation_choices().filter(ssyk_code__in=codes))
         if len(occupations) != len(set(codes)):
             raise serializers.ValidationError({"occupations": ["Okänd SSYK-kod."]})
+        strategy_ids = values.pop("strategies", [])
+        strategies = list(Strategy.objects.filter(plan__municipality=fund.municipality,
+                                                  pk__in=strategy_ids))
+        if len(strategies) != len(set(strategy_ids)):
+            raise serializers.ValidationError({"strategies": ["Okänd strategi."]})
         earmark = earmark_create(actor=request.user, fund=fund, occupations=occupations,  # type: ignore[arg-type]
-                                 on=values.pop("date", None), **values)
+                                 strategies=strategies, on=values.pop("date", None), **values)
         balances = fund_dashboard(fund, today=timezone.localdate()).earmarks
         return Response(EarmarkSerializer(earmark, context={"balances": balances}).data,
                         status=status.HTTP_201_CREATED)

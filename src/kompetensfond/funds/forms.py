@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kompetensfond.core.forms import DateInput, MoneyFormField
 from kompetensfond.ledger.models import TransactionKind
 from kompetensfond.organisation.models import Body, Occupation, OrgUnit
+from kompetensfond.plans.models import Strategy
 
 from .models import ContributionSource, Earmark
 
@@ -57,13 +58,17 @@ class EarmarkForm(forms.Form):
     occupations = forms.ModelMultipleChoiceField(
         label=_("Only for the occupations"), queryset=Occupation.objects.none(), required=False,
         help_text=_("Leave empty for every occupation."))
+    strategies = forms.ModelMultipleChoiceField(
+        label=_("Only for the strategies"), queryset=Strategy.objects.none(), required=False,
+        help_text=_("Strategies of the competence-supply plan; leave empty for all."))
     on = forms.DateField(label=_("Date"), widget=DateInput())
 
-    def __init__(self, *args: Any, administrations: Any, occupations: Any,
+    def __init__(self, *args: Any, administrations: Any, occupations: Any, strategies: Any,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["administration"].queryset = administrations  # type: ignore[attr-defined]
         self.fields["occupations"].queryset = occupations  # type: ignore[attr-defined]
+        self.fields["strategies"].queryset = strategies  # type: ignore[attr-defined]
 
 
 class EarmarkAdjustForm(forms.Form):

@@ -106,6 +106,8 @@ class Earmark(models.Model):
                                        related_name="+")
     occupations = models.ManyToManyField(Occupation, verbose_name=_("occupations"), blank=True,
                                          related_name="+")
+    strategies = models.ManyToManyField("plans.Strategy", verbose_name=_("strategies"),
+                                        blank=True, related_name="earmarks")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

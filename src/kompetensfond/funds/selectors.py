@@ -37,7 +37,7 @@ def access_earmark(fund: Fund, pk: int | str) -> Earmark:
 
 def earmark_list(fund: Fund) -> QuerySet[Earmark]:
     return (Earmark.objects.filter(fund=fund).select_related("administration")
-            .prefetch_related("occupations"))
+            .prefetch_related("occupations", "strategies"))
 
 
 def contribution_list(fund: Fund) -> list[Contribution]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,7 +150,7 @@ def _replayed_contribution(fund: Fund, key: str, amount: Decimal) -> Contributio
 def earmark_create(
     *, actor: User | None, fund: Fund, name: str, amount: Decimal | str, purpose: str = "",
     administration: OrgUnit | None = None, occupations: Iterable[Occupation] = (),
-    on: date | None = None,
+    strategies: Iterable[Any] = (), on: date | None = None,
 ) -> Earmark:
     """Create a pot inside the fund and move ``amount`` into it from the fund's available
     money (refused with the amount available when there is not enough)."""
@@ -162,15 +163,20 @@ def earmark_create(
     earmark = Earmark.objects.create(fund=fund, name=name, purpose=purpose.strip(),
                                      administration=administration,
                                      created_by=actor if actor and actor.pk else None)
-    occupations = list(occupations)
+    occupations, strategies = list(occupations), list(strategies)
+    if any(s.plan.municipality_id != fund.municipality_id for s in strategies):
+        raise ValidationError(_("A strategy belongs to another municipality."))
     if occupations:
         earmark.occupations.set(occupations)
+    if strategies:
+        earmark.strategies.set(strategies)
     earmark_post(actor=actor, earmark=earmark, amount=amount, on=on)
     record_event(actor=actor, action="earmark.created", obj=earmark,
                  municipality=fund.municipality,
                  changes={"name": name, "amount": amount,
                           "administration": administration.name if administration else None,
-                          "occupations": [o.ssyk_code for o in occupations]})
+                          "occupations": [o.ssyk_code for o in occupations],
+                          "strategies": [s.code for s in strategies]})
     return earmark
 
 

@@ -18,6 +18,7 @@ from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.ledger.permissions import can_view_ledger
 from kompetensfond.ledger.selectors import fund_balances, fund_dashboard
 from kompetensfond.organisation.selectors import body_list, occupation_choices, org_unit_list
+from kompetensfond.plans.models import PlanStatus, Strategy
 
 from .forms import ContributionForm, EarmarkAdjustForm, EarmarkForm, FundForm
 from .permissions import can_manage_funds, can_view_funds
@@ -136,7 +137,10 @@ def earmark_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     check(can_manage_funds(request.user, fund.municipality))
     form = EarmarkForm(request.POST or None, initial={"on": timezone.localdate()},
                        administrations=org_unit_list(user=request.user).filter(depth=0),
-                       occupations=occupation_choices())
+                       occupations=occupation_choices(),
+                       strategies=Strategy.objects.filter(
+                           plan__municipality=fund.municipality).exclude(
+                           plan__status=PlanStatus.REPLACED).select_related("plan"))
     if request.method == "POST" and form.is_valid():
         try:
             earmark_create(actor=request.user, fund=fund, **form.cleaned_data)  # type: ignore[arg-type]

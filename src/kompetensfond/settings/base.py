@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "kompetensfond.organisation",
     "kompetensfond.funds",
     "kompetensfond.ledger",
+    "kompetensfond.plans",
     "kompetensfond.web",
 ]
 

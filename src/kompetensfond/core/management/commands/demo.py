@@ -11,6 +11,7 @@ from kompetensfond.core.i18n import record_language
 from kompetensfond.core.models import Municipality, User
 from kompetensfond.demo.funds import build_funds
 from kompetensfond.demo.organisation import DEMO_PASSWORD, ROLE_USERS, SPECS, build_municipality
+from kompetensfond.demo.plans import build_guideline, build_plan
 from kompetensfond.demo.staff import build_staff
 
 
@@ -33,6 +34,9 @@ class Command(BaseCommand):
                 demo = build_municipality(spec)
                 job = build_staff(demo.municipality)
                 fund = build_funds(demo)
+                plan = build_plan(demo)
+                if fund is not None:
+                    build_guideline(demo, fund, plan)
                 self.stdout.write(f"Skapade {spec.name} med {job.counts['new']} medarbetare"
                                   + (f" och fonden {fund.name}" if fund else ""))
             if not User.objects.filter(username="plattform").exists():

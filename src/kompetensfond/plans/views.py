@@ -1,0 +1,298 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kompetensfond.core.errors import DomainError
+from kompetensfond.core.forms import add_domain_error
+from kompetensfond.core.models import User
+from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.funds.permissions import can_view_funds
+from kompetensfond.funds.selectors import access_fund
+from kompetensfond.organisation.selectors import body_list, occupation_choices
+
+from .forms import (
+    AdoptForm,
+    DelegationForm,
+    GuidelineForm,
+    PlanForm,
+    RoundForm,
+    ShortageForm,
+    StrategyForm,
+    TargetForm,
+)
+from .models import CostType, Guideline, PlanStatus
+from .permissions import can_manage_plans
+from .selectors import (
+    access_plan,
+    delegations_of,
+    guideline_of,
+    plan_list,
+    strategy_list,
+    target_progress,
+)
+from .services import (
+    delegation_rule_create,
+    guideline_save,
+    plan_adopt,
+    plan_create,
+    plan_new_version,
+    plan_set_shortage_occupations,
+    round_create,
+    strategy_create,
+    target_create,
+)
+
+
+def _can_manage(request: HttpRequest) -> bool:
+    municipality = municipality_of(request.user)
+    return municipality is not None and bool(can_manage_plans(request.user, municipality))
+
+
+def _form_page(request: HttpRequest, form: Any, title: str, back_url: str,
+               intro: str = "") -> HttpResponse:
+    return render(request, "form_page.html", {"form": form, "title": title,
+                                              "back_url": back_url, "intro": intro})
+
+
+@login_required
+def plan_list_view(request: HttpRequest) -> HttpResponse:
+    check(can_view_funds(request.user))
+    return render(request, "plans/plan_list.html", {
+        "plans": plan_list(user=request.user).prefetch_related("strategies"),
+        "can_manage": _can_manage(request),
+    })
+
+
+@login_required
+def plan_create_view(request: HttpRequest) -> HttpResponse:
+    municipality = municipality_of(request.user)
+    check(can_manage_plans(request.user, municipality))  # type: ignore[arg-type]
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = plan_create(actor=request.user, municipality=municipality,  # type: ignore[arg-type]
+                               **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The plan has been created as a draft. Add its "
+                                        "strategies and targets."))
+            return redirect("plans:detail", plan.pk)
+    return _form_page(request, form, _("New competence-supply plan"), reverse("plans:list"))
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    check(can_view_funds(request.user))
+    plan = access_plan(request.user, pk)
+    progress = target_progress(plan)
+    strategies = list(strategy_list(plan).select_related("continues"))
+    for strategy in strategies:
+        strategy.progress = progress.get(strategy.pk, [])  # type: ignore[attr-defined]
+    can_manage = _can_manage(request)
+    return render(request, "plans/plan_detail.html", {
+        "plan": plan, "strategies": strategies,
+        "shortage": plan.shortage_occupations.all(),
+        "can_edit": can_manage and plan.status == PlanStatus.DRAFT,
+        "can_new_version": can_manage and plan.status == PlanStatus.ADOPTED,
+        "adopt_form": AdoptForm(bodies=body_list(user=request.user)) if can_manage else None,
+    })
+
+
+def _plan_action(request: HttpRequest, pk: int) -> Any:
+    plan = access_plan(request.user, pk)
+    check(can_manage_plans(request.user, plan.municipality))
+    return plan
+
+
+@login_required
+def strategy_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_action(request, pk)
+    form = StrategyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            strategy_create(actor=request.user, plan=plan, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The strategy has been added."))
+            return redirect("plans:detail", plan.pk)
+    return _form_page(request, form, _("Add strategy"), reverse("plans:detail", args=[plan.pk]))
+
+
+@login_required
+def target_create_view(request: HttpRequest, pk: int, strategy_pk: int) -> HttpResponse:
+    plan = _plan_action(request, pk)
+    strategy = get_object_or_404(plan.strategies, pk=strategy_pk)
+    form = TargetForm(request.POST or None, occupations=occupation_choices())
+    if request.method == "POST" and form.is_valid():
+        try:
+            target_create(actor=request.user, strategy=strategy, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The target has been added."))
+            return redirect("plans:detail", plan.pk)
+    return _form_page(request, form, _("Add target to %(strategy)s") % {"strategy": strategy},
+                      reverse("plans:detail", args=[plan.pk]))
+
+
+@login_required
+def shortage_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_action(request, pk)
+    form = ShortageForm(request.POST or None, occupations=occupation_choices(),
+                        initial={"occupations": list(plan.shortage_occupations.all())})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_set_shortage_occupations(actor=request.user, plan=plan,  # type: ignore[arg-type]
+                                          occupations=form.cleaned_data["occupations"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("plans:detail", plan.pk)
+    return _form_page(request, form, _("Shortage occupations"),
+                      reverse("plans:detail", args=[plan.pk]),
+                      _("Occupations with too few qualified applicants. Applications for "
+                        "other occupations get a warning."))
+
+
+@login_required
+@require_POST
+def plan_adopt_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_action(request, pk)
+    form = AdoptForm(request.POST, bodies=body_list(user=request.user))
+    if form.is_valid():
+        try:
+            plan_adopt(actor=request.user, plan=plan, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The plan has been adopted."))
+    else:
+        messages.error(request, _("Enter the body, the meeting date and the § of the "
+                                  "decision."))
+    return redirect("plans:detail", plan.pk)
+
+
+@login_required
+@require_POST
+def plan_new_version_view(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = _plan_action(request, pk)
+    try:
+        draft = plan_new_version(actor=request.user, plan=plan,  # type: ignore[arg-type]
+                                 title=_("%(title)s (new version)") % {"title": plan.title},
+                                 valid_from=plan.valid_from, valid_to=plan.valid_to)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("plans:detail", plan.pk)
+    messages.success(request, _("A new draft version has been created."))
+    return redirect("plans:detail", draft.pk)
+
+
+# Guidelines of a fund -------------------------------------------------------------------
+
+@login_required
+def guideline_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The fund's guidelines, readable by everyone in the municipality (applicants too)."""
+    check(can_view_funds(request.user))
+    fund = access_fund(request.user, pk)
+    guideline = guideline_of(fund)
+    return render(request, "plans/guideline_detail.html", {
+        "fund": fund, "guideline": guideline,
+        "cost_labels": guideline and [label for value, label in _cost_choices()
+                                      if value in guideline.eligible_cost_types],
+        "delegations": delegations_of(guideline) if guideline else [],
+        "now": timezone.now(), "can_manage": _can_manage(request),
+    })
+
+
+def _cost_choices() -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in CostType.choices]
+
+
+@login_required
+def guideline_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = access_fund(request.user, pk)
+    check(can_manage_plans(request.user, fund.municipality))
+    guideline = guideline_of(fund)
+    initial: dict[str, Any] = {"eligible_cost_types": [c for c, _l in _cost_choices()],
+                               "requires_strategy": True, "min_cofunding_percent": 0}
+    if guideline is not None:
+        initial = {field: getattr(guideline, field) for field in GuidelineForm.base_fields}
+    form = GuidelineForm(request.POST or None, initial=initial,
+                         plans=plan_list(user=request.user).exclude(
+                             status=PlanStatus.REPLACED),
+                         bodies=body_list(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            guideline_save(actor=request.user, fund=fund, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The changes have been saved."))
+            return redirect("plans:guideline", fund.pk)
+    return _form_page(request, form, _("Guidelines for %(fund)s") % {"fund": fund.name},
+                      reverse("plans:guideline", args=[fund.pk]))
+
+
+def _managed_guideline(request: HttpRequest, pk: int) -> tuple[Any, Guideline | None]:
+    fund = access_fund(request.user, pk)
+    check(can_manage_plans(request.user, fund.municipality))
+    guideline = guideline_of(fund)
+    if guideline is None:
+        messages.error(request, _("Set the fund's guidelines first."))
+    return fund, guideline
+
+
+@login_required
+def round_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fund, guideline = _managed_guideline(request, pk)
+    if guideline is None:
+        return redirect("plans:guideline-edit", fund.pk)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_create(actor=request.user, guideline=guideline, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The application round has been added."))
+            return redirect("plans:guideline", fund.pk)
+    return _form_page(request, form, _("Add application round"),
+                      reverse("plans:guideline", args=[fund.pk]))
+
+
+@login_required
+def delegation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fund, guideline = _managed_guideline(request, pk)
+    if guideline is None:
+        return redirect("plans:guideline-edit", fund.pk)
+    form = DelegationForm(request.POST or None, bodies=body_list(user=request.user),
+                          users=User.objects.filter(membership__municipality=fund.municipality)
+                          .order_by("last_name", "first_name"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            _rule, warnings = delegation_rule_create(actor=request.user, guideline=guideline,  # type: ignore[arg-type]
+                                                     **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The delegation has been added."))
+            for warning in warnings:
+                messages.warning(request, warning)
+            return redirect("plans:guideline", fund.pk)
+    return _form_page(request, form, _("Add delegation"),
+                      reverse("plans:guideline", args=[fund.pk]),
+                      _("Amounts up to the limit may be decided by the delegate; larger "
+                        "amounts are decided by the body at a meeting."))
+
