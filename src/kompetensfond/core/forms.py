@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
 from .money import MoneyParseError, format_amount, parse_money
+
+T = TypeVar("T")
 
 
 class MoneyFormField(forms.CharField):
@@ -58,3 +64,19 @@ def add_domain_error(form: forms.Form, exc: DomainError) -> None:
             placed = True
     if not placed:
         form.add_error(None, exc.message)
+
+
+def run_form(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], T],
+             *, success: str, next_url: Callable[[T], str]) -> HttpResponse | None:
+    """The write half of a form view: on a valid POST call the service through ``action``;
+    on success add the ``success`` message and return the redirect to ``next_url(result)``;
+    on a refusal show its message on the form and return None (render the form again)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = action(form.cleaned_data)
+    except DomainError as exc:
+        add_domain_error(form, exc)
+        return None
+    messages.success(request, success)
+    return redirect(next_url(result))

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kompetensfond.core.errors import DomainError
-from kompetensfond.core.forms import add_domain_error
+from kompetensfond.core.forms import run_form
 from kompetensfond.core.money import as_api_string
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.ledger.permissions import can_view_ledger
@@ -55,16 +55,12 @@ def fund_create_view(request: HttpRequest) -> HttpResponse:
     municipality = municipality_of(request.user)
     check(can_manage_funds(request.user, municipality))  # type: ignore[arg-type]
     form = FundForm(request.POST or None, bodies=body_list(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            fund = fund_create(actor=request.user, municipality=municipality,  # type: ignore[arg-type]
-                               **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The fund has been created. Record the decided "
-                                        "capital next."))
-            return redirect("funds:detail", fund.pk)
+    done = run_form(request, form, lambda data: fund_create(
+        actor=request.user, municipality=municipality, **data),  # type: ignore[arg-type]
+        success=_("The fund has been created. Record the decided capital next."),
+        next_url=lambda fund: reverse("funds:detail", args=[fund.pk]))
+    if done:
+        return done
     return render(request, "form_page.html", {
         "form": form, "title": _("New fund"), "back_url": reverse("funds:list"),
         "intro": _("The fund's capital is recorded afterwards, one contribution per decision."),
@@ -115,14 +111,12 @@ def contribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     check(can_manage_funds(request.user, fund.municipality))
     form = ContributionForm(request.POST or None, bodies=body_list(user=request.user),
                             initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            contribution_record(actor=request.user, fund=fund, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The contribution has been recorded."))
-            return redirect("funds:detail", fund.pk)
+    done = run_form(request, form, lambda data: contribution_record(
+        actor=request.user, fund=fund, **data),  # type: ignore[arg-type]
+        success=_("The contribution has been recorded."),
+        next_url=lambda _c: reverse("funds:detail", args=[fund.pk]))
+    if done:
+        return done
     return render(request, "form_page.html", {
         "form": form, "fund": fund, "title": _("Record a contribution"),
         "back_url": reverse("funds:detail", args=[fund.pk]),
@@ -141,14 +135,12 @@ def earmark_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                        strategies=Strategy.objects.filter(
                            plan__municipality=fund.municipality).exclude(
                            plan__status=PlanStatus.REPLACED).select_related("plan"))
-    if request.method == "POST" and form.is_valid():
-        try:
-            earmark_create(actor=request.user, fund=fund, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The earmark has been created."))
-            return redirect("funds:detail", fund.pk)
+    done = run_form(request, form, lambda data: earmark_create(
+        actor=request.user, fund=fund, **data),  # type: ignore[arg-type]
+        success=_("The earmark has been created."),
+        next_url=lambda _e: reverse("funds:detail", args=[fund.pk]))
+    if done:
+        return done
     return render(request, "form_page.html", {
         "form": form, "fund": fund, "balance": fund_balances([fund.pk])[fund.pk],
         "title": _("Earmark money"), "back_url": reverse("funds:detail", args=[fund.pk]),
@@ -165,16 +157,13 @@ def earmark_adjust_view(request: HttpRequest, pk: int, earmark_pk: int) -> HttpR
     check(can_manage_funds(request.user, fund.municipality))
     form = EarmarkAdjustForm(request.POST or None,
                              initial={"on": timezone.localdate(), "direction": "add"})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            earmark_adjust(actor=request.user, earmark=earmark, amount=data["amount"],  # type: ignore[arg-type]
-                           release=data["direction"] == "release", on=data["on"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The earmark has been changed."))
-            return redirect("funds:detail", fund.pk)
+    done = run_form(request, form, lambda data: earmark_adjust(
+        actor=request.user, earmark=earmark, amount=data["amount"],  # type: ignore[arg-type]
+        release=data["direction"] == "release", on=data["on"]),
+        success=_("The earmark has been changed."),
+        next_url=lambda _e: reverse("funds:detail", args=[fund.pk]))
+    if done:
+        return done
     board = fund_dashboard(fund, today=timezone.localdate())
     return render(request, "form_page.html", {
         "form": form, "fund": fund, "earmark": earmark, "balance": board.balance,

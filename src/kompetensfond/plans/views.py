@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kompetensfond.core.errors import DomainError
-from kompetensfond.core.forms import add_domain_error
+from kompetensfond.core.forms import add_domain_error, run_form
 from kompetensfond.core.models import User
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.funds.permissions import can_view_funds
@@ -77,16 +77,12 @@ def plan_create_view(request: HttpRequest) -> HttpResponse:
     municipality = municipality_of(request.user)
     check(can_manage_plans(request.user, municipality))  # type: ignore[arg-type]
     form = PlanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan = plan_create(actor=request.user, municipality=municipality,  # type: ignore[arg-type]
-                               **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The plan has been created as a draft. Add its "
-                                        "strategies and targets."))
-            return redirect("plans:detail", plan.pk)
+    done = run_form(request, form, lambda data: plan_create(
+        actor=request.user, municipality=municipality, **data),  # type: ignore[arg-type]
+        success=_("The plan has been created as a draft. Add its strategies and targets."),
+        next_url=lambda plan: reverse("plans:detail", args=[plan.pk]))
+    if done:
+        return done
     return _form_page(request, form, _("New competence-supply plan"), reverse("plans:list"))
 
 
@@ -118,14 +114,12 @@ def _plan_action(request: HttpRequest, pk: int) -> Any:
 def strategy_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_action(request, pk)
     form = StrategyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            strategy_create(actor=request.user, plan=plan, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The strategy has been added."))
-            return redirect("plans:detail", plan.pk)
+    done = run_form(request, form, lambda data: strategy_create(
+        actor=request.user, plan=plan, **data),  # type: ignore[arg-type]
+        success=_("The strategy has been added."),
+        next_url=lambda _s: reverse("plans:detail", args=[plan.pk]))
+    if done:
+        return done
     return _form_page(request, form, _("Add strategy"), reverse("plans:detail", args=[plan.pk]))
 
 
@@ -134,14 +128,12 @@ def target_create_view(request: HttpRequest, pk: int, strategy_pk: int) -> HttpR
     plan = _plan_action(request, pk)
     strategy = get_object_or_404(plan.strategies, pk=strategy_pk)
     form = TargetForm(request.POST or None, occupations=occupation_choices())
-    if request.method == "POST" and form.is_valid():
-        try:
-            target_create(actor=request.user, strategy=strategy, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The target has been added."))
-            return redirect("plans:detail", plan.pk)
+    done = run_form(request, form, lambda data: target_create(
+        actor=request.user, strategy=strategy, **data),  # type: ignore[arg-type]
+        success=_("The target has been added."),
+        next_url=lambda _t: reverse("plans:detail", args=[plan.pk]))
+    if done:
+        return done
     return _form_page(request, form, _("Add target to %(strategy)s") % {"strategy": strategy},
                       reverse("plans:detail", args=[plan.pk]))
 
@@ -151,15 +143,12 @@ def shortage_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan_action(request, pk)
     form = ShortageForm(request.POST or None, occupations=occupation_choices(),
                         initial={"occupations": list(plan.shortage_occupations.all())})
-    if request.method == "POST" and form.is_valid():
-        try:
-            plan_set_shortage_occupations(actor=request.user, plan=plan,  # type: ignore[arg-type]
-                                          occupations=form.cleaned_data["occupations"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("plans:detail", plan.pk)
+    done = run_form(request, form, lambda data: plan_set_shortage_occupations(
+        actor=request.user, plan=plan, occupations=data["occupations"]),  # type: ignore[arg-type]
+        success=_("The changes have been saved."),
+        next_url=lambda _p: reverse("plans:detail", args=[plan.pk]))
+    if done:
+        return done
     return _form_page(request, form, _("Shortage occupations"),
                       reverse("plans:detail", args=[plan.pk]),
                       _("Occupations with too few qualified applicants. Applications for "
@@ -233,14 +222,12 @@ def guideline_edit(request: HttpRequest, pk: int) -> HttpResponse:
                          plans=plan_list(user=request.user).exclude(
                              status=PlanStatus.REPLACED),
                          bodies=body_list(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            guideline_save(actor=request.user, fund=fund, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("plans:guideline", fund.pk)
+    done = run_form(request, form, lambda data: guideline_save(
+        actor=request.user, fund=fund, **data),  # type: ignore[arg-type]
+        success=_("The changes have been saved."),
+        next_url=lambda _g: reverse("plans:guideline", args=[fund.pk]))
+    if done:
+        return done
     return _form_page(request, form, _("Guidelines for %(fund)s") % {"fund": fund.name},
                       reverse("plans:guideline", args=[fund.pk]))
 
@@ -260,14 +247,12 @@ def round_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     if guideline is None:
         return redirect("plans:guideline-edit", fund.pk)
     form = RoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_create(actor=request.user, guideline=guideline, **form.cleaned_data)  # type: ignore[arg-type]
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The application round has been added."))
-            return redirect("plans:guideline", fund.pk)
+    done = run_form(request, form, lambda data: round_create(
+        actor=request.user, guideline=guideline, **data),  # type: ignore[arg-type]
+        success=_("The application round has been added."),
+        next_url=lambda _r: reverse("plans:guideline", args=[fund.pk]))
+    if done:
+        return done
     return _form_page(request, form, _("Add application round"),
                       reverse("plans:guideline", args=[fund.pk]))
 
