@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kompetensfond.funds",
     "kompetensfond.ledger",
     "kompetensfond.plans",
+    "kompetensfond.applications",
     "kompetensfond.web",
 ]
 

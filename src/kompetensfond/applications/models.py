@@ -1,0 +1,207 @@
+"""Applications for money from a fund, their life cycle, and the decisions on them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kompetensfond.core.models import Municipality
+from kompetensfond.core.money import MoneyField
+from kompetensfond.funds.models import Earmark, Fund
+from kompetensfond.organisation.models import Body, Occupation, OrgUnit
+from kompetensfond.plans.models import CostType, Strategy
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review")
+    RETURNED = "returned", _("Completion requested")
+    RECOMMENDED = "recommended", _("Proposed decision")
+    GRANTED = "granted", _("Granted")
+    PARTLY_GRANTED = "partly_granted", _("Partly granted")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    IN_PROGRESS = "in_progress", _("In progress")
+    REPORTED = "reported", _("Reported")
+    CLOSED = "closed", _("Closed")
+
+
+class Application(models.Model):
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
+                                     related_name="applications")
+    fund = models.ForeignKey(Fund, verbose_name=_("fund"), on_delete=models.PROTECT,
+                             related_name="applications")
+    unit = models.ForeignKey(OrgUnit, verbose_name=_("applying unit"), on_delete=models.PROTECT,
+                             related_name="applications")
+    contact = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("contact"),
+                                on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    purpose = models.TextField(_("purpose"), blank=True)
+    expected_effect = models.TextField(_("expected effect"), blank=True)
+    strategies = models.ManyToManyField(Strategy, verbose_name=_("strategies"), blank=True,
+                                        related_name="applications")
+    occupations = models.ManyToManyField(Occupation, verbose_name=_("target occupations"),
+                                         blank=True, related_name="+")
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    participants_women = models.PositiveIntegerField(_("women"), default=0)
+    participants_men = models.PositiveIntegerField(_("men"), default=0)
+    participants_other = models.PositiveIntegerField(_("other or not stated"), default=0)
+    cofunding = MoneyField(_("co-funding by the unit"), default=0)
+    earmark = models.ForeignKey(Earmark, verbose_name=_("requested earmark"),
+                                on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="applications")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices,
+                              default=Status.DRAFT)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    recommendation = models.CharField(_("proposed decision"), max_length=16, blank=True,
+                                      choices=[(Status.GRANTED, _("Grant")),
+                                               (Status.PARTLY_GRANTED, _("Grant in part")),
+                                               (Status.REJECTED, _("Reject"))])
+    recommended_amount = MoneyField(_("proposed amount"), null=True, blank=True)
+    recommendation_reason = models.TextField(_("reasons"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["fund", "status"], name="application_fund_status")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cofunding__gte=0),
+                                   name="application_cofunding_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def participants(self) -> int:
+        return self.participants_women + self.participants_men + self.participants_other
+
+
+class BudgetLine(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="budget_lines")
+    cost_type = models.CharField(_("cost type"), max_length=24, choices=CostType.choices)
+    year = models.PositiveIntegerField(_("year"))
+    amount = MoneyField(_("amount"))
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["year", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0),
+                                   name="budget_line_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_cost_type_display()} {self.year}: {self.amount}"
+
+
+class ApplicationEvent(models.Model):
+    """One step of an application's life cycle: who moved it, when, from what to what, and
+    why. Never edited."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="events")
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                              blank=True, related_name="+")
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.from_status} → {self.to_status}"
+
+
+class Meeting(models.Model):
+    """A meeting of a body (sammanträde) where applications are decided."""
+
+    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT,
+                             related_name="meetings")
+    date = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "date"], name="meeting_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.date.isoformat()}"
+
+
+class Decision(models.Model):
+    """The decision on an application: by a body at a meeting, with the next § of the
+    body's year, or by a delegate under a point of the delegation scheme."""
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT,
+                                       related_name="decision")
+    outcome = models.CharField(_("decision"), max_length=16,
+                               choices=[(Status.GRANTED, _("Granted")),
+                                        (Status.PARTLY_GRANTED, _("Partly granted")),
+                                        (Status.REJECTED, _("Rejected"))])
+    amount = MoneyField(_("amount"), default=0)
+    conditions = models.TextField(_("conditions"), blank=True)
+    reason = models.TextField(_("reasons"), blank=True)
+    decided_on = models.DateField(_("decided on"))
+    body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT,
+                             related_name="decisions")
+    meeting = models.ForeignKey(Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT,
+                                null=True, blank=True, related_name="decisions")
+    paragraph_year = models.PositiveIntegerField(null=True, blank=True)
+    paragraph = models.PositiveIntegerField(_("§"), null=True, blank=True)
+    case_number = models.CharField(_("case number (dnr)"), max_length=60, blank=True)
+    delegate = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("delegate"),
+                                 on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    delegation_point = models.CharField(_("point in the delegation scheme"), max_length=30,
+                                        blank=True)
+    reported_at = models.ForeignKey(Meeting, verbose_name=_("reported at"),
+                                    on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="reported_decisions")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            # a § is never used twice by a body in a year
+            models.UniqueConstraint(fields=["body", "paragraph_year", "paragraph"],
+                                    name="decision_paragraph_unique"),
+            # either at a meeting with a §, or by a delegate
+            models.CheckConstraint(
+                condition=(models.Q(meeting__isnull=False, paragraph__isnull=False,
+                                    delegate__isnull=True)
+                           | models.Q(meeting__isnull=True, paragraph__isnull=True,
+                                      delegate__isnull=False)),
+                name="decision_meeting_or_delegate"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0),
+                                   name="decision_amount_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application}: {self.get_outcome_display()}"
+
+    @property
+    def reference(self) -> str:
+        if self.meeting_id and self.paragraph:
+            text = f"{self.body.name} {self.decided_on.isoformat()} §\xa0{self.paragraph}"
+        else:
+            text = f"{self.body.name}, delegationsbeslut {self.decided_on.isoformat()}"
+            if self.delegation_point:
+                text += f" (punkt {self.delegation_point})"
+        return text + (f", dnr {self.case_number}" if self.case_number else "")

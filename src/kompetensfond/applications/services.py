@@ -1,0 +1,381 @@
+"""Writes for applications and decisions. Each state change goes through ``_move``, which
+checks the life-cycle table, records who, when and why, and writes the audit event."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kompetensfond.audit.services import record_event
+from kompetensfond.core.errors import ConflictError, ValidationError
+from kompetensfond.core.models import User
+from kompetensfond.core.money import format_money, to_money
+from kompetensfond.core.permissions import check, has_role
+from kompetensfond.core.services import service
+from kompetensfond.funds.models import Earmark, Fund
+from kompetensfond.ledger.amounts import positive_amount
+from kompetensfond.ledger.services import Subject, commitment_create
+from kompetensfond.organisation.models import Body, Occupation, OrgUnit
+from kompetensfond.organisation.services import paragraph_next
+from kompetensfond.plans.checks import Finding, delegate_for
+from kompetensfond.plans.models import CostType, DelegationRule, Strategy
+from kompetensfond.plans.selectors import delegations_of, guideline_of
+
+from .lifecycle import DECIDED, EDITABLE, allowed
+from .models import Application, ApplicationEvent, BudgetLine, Decision, Meeting, Status
+from .permissions import can_apply_for, can_handle_applications, can_record_decisions
+from .selectors import findings_for
+
+
+class GuidelineError(ValidationError):
+    """Submission refused: the application breaks the fund's guidelines."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        errors = [f.message for f in findings if f.blocks]
+        super().__init__(_("The application does not follow the fund's guidelines: %(errors)s")
+                         % {"errors": " ".join(errors)}, code="guideline_errors",
+                         fields={"__all__": errors})
+        self.findings = list(findings)
+
+
+@dataclass(frozen=True)
+class Line:
+    cost_type: str
+    year: int
+    amount: Decimal | str
+
+
+FIELDS = ("title", "purpose", "expected_effect", "start_date", "end_date",
+          "participants_women", "participants_men", "participants_other", "cofunding")
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related(
+        "fund", "fund__municipality", "unit").get(pk=application.pk)
+
+
+def _move(application: Application, action: str, to: str, *, actor: User | None,
+          reason: str = "") -> Application:
+    if not allowed(action, application.status, to):
+        raise ConflictError(
+            _("An application that is “%(status)s” cannot be %(action)s.")
+            % {"status": application.get_status_display(), "action": ACTION_NAMES[action]},
+            code="illegal_transition")
+    before = application.status
+    application.status = to
+    application.save(update_fields=["status", "submitted_at", "updated_at"])
+    ApplicationEvent.objects.create(application=application, from_status=before, to_status=to,
+                                    actor=actor if actor and actor.pk else None, reason=reason)
+    record_event(actor=actor, action=f"application.{action}", obj=application,
+                 changes={"status": [before, to], "reason": reason})
+    return application
+
+
+ACTION_NAMES = {"submit": gettext_lazy("submitted"),
+                "start_review": gettext_lazy("taken into review"),
+                "return": gettext_lazy("returned for completion"),
+                "recommend": gettext_lazy("given a proposal"),
+                "decide": gettext_lazy("decided"), "withdraw": gettext_lazy("withdrawn"),
+                "start": gettext_lazy("started"), "report": gettext_lazy("reported"),
+                "close": gettext_lazy("closed")}
+
+
+def _clean(fund: Fund, unit: OrgUnit, values: dict[str, Any], lines: Sequence[Line],
+           strategies: Sequence[Strategy], occupations: Sequence[Occupation],
+           earmark: Earmark | None) -> list[BudgetLine]:
+    errors: dict[str, list[str]] = {}
+    if not (values.get("title") or "").strip():
+        errors["title"] = [_("Enter a title.")]
+    if unit.municipality_id != fund.municipality_id:
+        errors["unit"] = [_("The unit belongs to another municipality.")]
+    if earmark is not None and earmark.fund_id != fund.pk:
+        errors["earmark"] = [_("The earmark belongs to another fund.")]
+    if any(s.plan.municipality_id != fund.municipality_id for s in strategies):
+        errors["strategies"] = [_("A strategy belongs to another municipality.")]
+    start, end = values.get("start_date"), values.get("end_date")
+    if start and end and end < start:
+        errors["end_date"] = [_("The end date must be on or after the start date.")]
+    try:
+        values["cofunding"] = to_money(values.get("cofunding") or 0)
+        if values["cofunding"] < 0:
+            errors["cofunding"] = [_("Co-funding cannot be negative.")]
+    except ValueError as exc:
+        errors["cofunding"] = [str(exc)]
+    budget = []
+    for line in lines:
+        if line.cost_type not in CostType.values:
+            errors["budget"] = [_("Unknown cost type.")]
+            continue
+        try:
+            amount = positive_amount(line.amount)
+        except ValidationError as exc:
+            errors["budget"] = [exc.message]
+            continue
+        if not 2000 <= int(line.year) <= 2100:
+            errors["budget"] = [_("Enter the year with four digits.")]
+            continue
+        budget.append(BudgetLine(cost_type=line.cost_type, year=line.year, amount=amount))
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationError(first, fields=errors)
+    values["title"] = values["title"].strip()
+    return budget
+
+
+def _save_relations(application: Application, budget: list[BudgetLine],
+                    strategies: Sequence[Strategy], occupations: Sequence[Occupation]) -> None:
+    application.budget_lines.all().delete()
+    for line in budget:
+        line.application = application
+    BudgetLine.objects.bulk_create(budget)
+    application.strategies.set(strategies)
+    application.occupations.set(occupations)
+
+
+@service
+def application_create(
+    *, actor: User | None, fund: Fund, unit: OrgUnit, title: str, lines: Sequence[Line] = (),
+    strategies: Iterable[Strategy] = (), occupations: Iterable[Occupation] = (),
+    earmark: Earmark | None = None, contact: User | None = None, **values: Any,
+) -> Application:
+    """A draft application of ``unit`` to ``fund``; saved as the user goes."""
+    check(can_apply_for(actor, unit))
+    strategies, occupations = list(strategies), list(occupations)
+    values = {"title": title, **values}
+    budget = _clean(fund, unit, values, lines, strategies, occupations, earmark)
+    contact = contact or actor
+    if contact is None:
+        raise ValidationError(_("Choose the contact person."))
+    application = Application.objects.create(
+        municipality=fund.municipality, fund=fund, unit=unit, earmark=earmark,
+        contact=contact, **{k: v for k, v in values.items() if k in FIELDS})
+    _save_relations(application, budget, strategies, occupations)
+    ApplicationEvent.objects.create(application=application, to_status=Status.DRAFT,
+                                    actor=actor if actor and actor.pk else None)
+    record_event(actor=actor, action="application.created", obj=application,
+                 changes={"title": application.title, "unit": unit.name,
+                          "requested": sum((b.amount for b in budget), Decimal(0))})
+    return application
+
+
+@service
+def application_update(
+    *, actor: User | None, application: Application, lines: Sequence[Line] = (),
+    strategies: Iterable[Strategy] = (), occupations: Iterable[Occupation] = (),
+    earmark: Earmark | None = None, **values: Any,
+) -> Application:
+    """Change a draft, or an application returned for completion."""
+    application = _lock(application)
+    check(can_apply_for(actor, application.unit))
+    if application.status not in EDITABLE:
+        raise ConflictError(_("Only a draft or an application returned for completion can "
+                              "be changed."), code="illegal_transition")
+    strategies, occupations = list(strategies), list(occupations)
+    values = {"title": application.title, **values}
+    budget = _clean(application.fund, application.unit, values, lines, strategies,
+                    occupations, earmark)
+    for key, value in values.items():
+        if key in FIELDS:
+            setattr(application, key, value)
+    application.earmark = earmark
+    application.save()
+    _save_relations(application, budget, strategies, occupations)
+    record_event(actor=actor, action="application.updated", obj=application,
+                 changes={"requested": sum((b.amount for b in budget), Decimal(0))})
+    return application
+
+
+@service
+def application_submit(*, actor: User | None, application: Application) -> Application:
+    """Submit (or resubmit) the application. The guideline check runs now: an error blocks,
+    warnings go with the application to the reviewers."""
+    application = _lock(application)
+    check(can_apply_for(actor, application.unit))
+    if not allowed("submit", application.status):
+        _move(application, "submit", Status.SUBMITTED, actor=actor)  # raises with the reason
+    findings = findings_for(application, at=timezone.now())
+    if any(f.blocks for f in findings):
+        raise GuidelineError(findings)
+    application.submitted_at = timezone.now()
+    return _move(application, "submit", Status.SUBMITTED, actor=actor,
+                 reason="; ".join(f.message for f in findings))
+
+
+@service
+def application_start_review(*, actor: User | None, application: Application) -> Application:
+    application = _lock(application)
+    check(can_handle_applications(actor, application.fund.municipality))
+    return _move(application, "start_review", Status.IN_REVIEW, actor=actor)
+
+
+@service
+def application_return(*, actor: User | None, application: Application,
+                       reason: str) -> Application:
+    """Ask the applicant to complete the application (the reason tells what is missing)."""
+    application = _lock(application)
+    check(can_handle_applications(actor, application.fund.municipality))
+    if not reason.strip():
+        raise ValidationError(_("Say what the applicant needs to complete."),
+                              fields={"reason": [_("Say what the applicant needs to "
+                                                   "complete.")]})
+    return _move(application, "return", Status.RETURNED, actor=actor, reason=reason.strip())
+
+
+@service
+def application_withdraw(*, actor: User | None, application: Application,
+                         reason: str = "") -> Application:
+    application = _lock(application)
+    check(can_apply_for(actor, application.unit))
+    return _move(application, "withdraw", Status.WITHDRAWN, actor=actor, reason=reason.strip())
+
+
+@service
+def application_recommend(*, actor: User | None, application: Application, outcome: str,
+                          amount: Decimal | str | None, reason: str) -> Application:
+    """The case officer's proposal to the body or delegate: grant, grant in part (with the
+    amount) or reject (with reasons)."""
+    application = _lock(application)
+    check(can_handle_applications(actor, application.fund.municipality))
+    requested = _requested(application)
+    proposed = _decided_amount(outcome, amount, requested)
+    if outcome == Status.REJECTED and not reason.strip():
+        raise ValidationError(_("Give the reasons for rejecting."),
+                              fields={"reason": [_("Give the reasons for rejecting.")]})
+    application.recommendation = outcome
+    application.recommended_amount = proposed
+    application.recommendation_reason = reason.strip()
+    application.save(update_fields=["recommendation", "recommended_amount",
+                                    "recommendation_reason"])
+    return _move(application, "recommend", Status.RECOMMENDED, actor=actor,
+                 reason=reason.strip())
+
+
+def _requested(application: Application) -> Decimal:
+    return sum((line.amount for line in application.budget_lines.all()), Decimal("0.00"))
+
+
+def _decided_amount(outcome: str, amount: Decimal | str | None, requested: Decimal) -> Decimal:
+    if outcome not in DECIDED:
+        raise ValidationError(_("Choose grant, grant in part or reject."),
+                              fields={"outcome": [_("Choose grant, grant in part or reject.")]})
+    if outcome == Status.REJECTED:
+        return Decimal("0.00")
+    if outcome == Status.GRANTED:
+        return requested
+    value = positive_amount(amount if amount is not None else "")
+    if value >= requested:
+        message = _("A partial grant must be less than the %(requested)s applied for.") % {
+            "requested": format_money(requested)}
+        raise ValidationError(message, fields={"amount": [message]})
+    return value
+
+
+@service
+def meeting_create(*, actor: User | None, body: Body, on: date) -> Meeting:
+    check(can_record_decisions(actor, body.municipality))
+    meeting, created = Meeting.objects.get_or_create(body=body, date=on)
+    if created:
+        record_event(actor=actor, action="meeting.created", obj=meeting,
+                     municipality=body.municipality, changes={"date": on})
+    else:
+        record_event(actor=actor, action="meeting.reused", obj=meeting,
+                     municipality=body.municipality, changes={"date": on})
+    return meeting
+
+
+def _commit(actor: User | None, application: Application, decision: Decision) -> None:
+    """Granting commits the decided amount in the ledger (from the earmark when one was
+    requested); refused with the amount available when the fund cannot cover it."""
+    if decision.outcome == Status.REJECTED:
+        return
+    commitment_create(actor=actor, fund=application.fund, amount=decision.amount,
+                      subject=Subject.of(application), text=f"{application.title} "
+                      f"({decision.reference})", on=decision.decided_on,
+                      earmark=application.earmark, org_unit=application.unit,
+                      idempotency_key=f"decision-{decision.pk}")
+
+
+@service
+def decision_record(*, actor: User | None, application: Application, meeting: Meeting,
+                    outcome: str, amount: Decimal | str | None = None, conditions: str = "",
+                    reason: str = "", case_number: str = "") -> Decision:
+    """A body's decision at a meeting, recorded by the secretary: it takes the body's next
+    § for the meeting's year (never reused), and a grant is committed in the ledger."""
+    application = _lock(application)
+    check(can_record_decisions(actor, application.fund.municipality))
+    if meeting.body.municipality_id != application.municipality_id:
+        raise ValidationError(_("The meeting belongs to another municipality."))
+    if not allowed("decide", application.status, outcome):
+        _move(application, "decide", outcome, actor=actor)  # raises with the reason
+    decided = _decided_amount(outcome, amount, _requested(application))
+    paragraph = paragraph_next(actor=actor, body=meeting.body, year=meeting.date.year)
+    decision = Decision.objects.create(
+        application=application, outcome=outcome, amount=decided, conditions=conditions.strip(),
+        reason=reason.strip(), decided_on=meeting.date, body=meeting.body, meeting=meeting,
+        paragraph_year=meeting.date.year, paragraph=paragraph, case_number=case_number.strip(),
+        recorded_by=actor if actor and actor.pk else None)
+    _commit(actor, application, decision)
+    record_event(actor=actor, action="decision.recorded", obj=decision,
+                 municipality=application.municipality,
+                 changes={"reference": decision.reference, "outcome": outcome,
+                          "amount": decided})
+    _move(application, "decide", outcome, actor=actor, reason=decision.reference)
+    return decision
+
+
+def _delegation_for(actor: User, application: Application,
+                    amount: Decimal) -> DelegationRule:
+    guideline = guideline_of(application.fund)
+    rules = list(guideline.delegations.all()) if guideline else []
+    covering = delegate_for(delegations_of(guideline), amount) if guideline else None
+    if covering is None:
+        raise ConflictError(_("%(amount)s is above every delegation: the body decides at a "
+                              "meeting.") % {"amount": format_money(amount)},
+                            code="needs_meeting")
+    for rule in sorted(rules, key=lambda r: r.max_amount):
+        if amount > rule.max_amount:
+            continue
+        if rule.delegate_user_id == actor.pk or (
+                rule.delegate_role and has_role(actor, rule.delegate_role)):
+            return rule
+    raise ConflictError(_("You are not the delegate for %(amount)s (point %(point)s).")
+                        % {"amount": format_money(amount),
+                           "point": covering.delegation_point}, code="not_delegate")
+
+
+@service
+def decision_record_delegated(*, actor: User | None, application: Application, outcome: str,
+                              amount: Decimal | str | None = None, conditions: str = "",
+                              reason: str = "", case_number: str = "",
+                              on: date | None = None) -> Decision:
+    """A decision by a delegate under the fund's delegation rules, without a meeting; it is
+    reported to the body at a later meeting."""
+    application = _lock(application)
+    if actor is None or not actor.pk:
+        raise ValidationError(_("A delegated decision is taken by a named person."))
+    if not allowed("decide", application.status, outcome):
+        _move(application, "decide", outcome, actor=actor)  # raises with the reason
+    decided = _decided_amount(outcome, amount, _requested(application))
+    rule = _delegation_for(actor, application,
+                           decided if outcome != Status.REJECTED
+                           else _requested(application))
+    decision = Decision.objects.create(
+        application=application, outcome=outcome, amount=decided, conditions=conditions.strip(),
+        reason=reason.strip(), decided_on=on or timezone.localdate(), body=rule.body,
+        delegate=actor, delegation_point=rule.delegation_point,
+        case_number=case_number.strip(), recorded_by=actor)
+    _commit(actor, application, decision)
+    record_event(actor=actor, action="decision.delegated", obj=decision,
+                 municipality=application.municipality,
+                 changes={"reference": decision.reference, "outcome": outcome,
+                          "amount": decided})
+    _move(application, "decide", outcome, actor=actor, reason=decision.reference)
+    return decision
+
