@@ -30,6 +30,12 @@ def demo_town(ssyk):
     town.fund = build_funds(town)  # type: ignore[attr-defined]
     town.plan = build_plan(town)  # type: ignore[attr-defined]
     build_guideline(town, town.fund, town.plan)  # type: ignore[attr-defined]
+    from kompetensfond.applications.services import Line, application_create
+
+    town.application = application_create(  # type: ignore[attr-defined]
+        actor=town.users[Role.UNIT_MANAGER], fund=town.fund,  # type: ignore[attr-defined]
+        unit=town.units["Hemtjänst Centrum"], title="Undersköterskeutbildning",
+        participants_women=8, lines=[Line("course_fee", 2021, "90000.00")])
     return town
 
 
@@ -43,7 +49,12 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
     fund = demo_town.fund
     plan = demo_town.plan
     pages = [*ALL_ROLE_PAGES, f"/organisation/enheter/{unit.pk}/", f"/fonder/{fund.pk}/",
-             "/planer/", f"/planer/{plan.pk}/", f"/fonder/{fund.pk}/riktlinjer/"]
+             "/planer/", f"/planer/{plan.pk}/", f"/fonder/{fund.pk}/riktlinjer/",
+             "/ansokningar/"]
+    if role in STAFF_ROLES:
+        pages.append(f"/ansokningar/{demo_town.application.pk}/")
+    if role in {Role.FUND_ADMIN, Role.UNIT_MANAGER}:
+        pages += ["/ansokningar/ny/", f"/ansokningar/{demo_town.application.pk}/andra/"]
     if role in LEDGER_ROLES:
         txn = fund.transactions.first()
         pages += [f"/fonder/{fund.pk}/huvudbok/", f"/fonder/{fund.pk}/huvudbok/?kind=commitment",

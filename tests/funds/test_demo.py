@@ -85,4 +85,21 @@ def test_demo_plans_and_guidelines() -> None:
     assert "5321" in {o.ssyk_code for o in plan.shortage_occupations.all()}
     guideline = guideline_of(fund)
     assert guideline.plan == plan
-    assert guideline.rounds.count() == 4  # one per year 2018–2021
+    assert guideline.rounds.count() == 8  # spring and autumn 2018–2021
+
+
+def test_demo_applications_in_every_state() -> None:
+    from kompetensfond.applications.models import Application, Decision
+    from kompetensfond.demo.applications import SPREAD, build_applications
+    from kompetensfond.demo.plans import build_guideline, build_plan
+
+    spec = next(s for s in SPECS if s.slug == "stockholm")
+    demo = build_municipality(spec)
+    fund = build_funds(demo)
+    build_guideline(demo, fund, build_plan(demo))
+    assert build_applications(demo, fund) == len(SPREAD)
+    statuses = set(Application.objects.values_list("status", flat=True))
+    assert statuses == {"draft", "submitted", "in_review", "returned", "recommended",
+                        "granted", "rejected", "withdrawn"}
+    assert Decision.objects.filter(delegate__isnull=False).count() == 1
+    assert Decision.objects.filter(paragraph__isnull=False).count() == 2

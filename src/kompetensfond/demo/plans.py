@@ -8,6 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from kompetensfond.core.models import Role
 from kompetensfond.funds.models import Fund
 from kompetensfond.organisation.models import Occupation
@@ -114,12 +116,20 @@ def build_guideline(demo: DemoMunicipality, fund: Fund, plan: Plan | None) -> No
         adopted_by=fund.owning_body, adopted_on=fund.start_date, paragraph=13,
         text="Medlen får användas till utbildning som bygger på kompetensförsörjningsplanens "
              "strategier. Enheten står för minst en tiondel av kostnaden.")
+    running = fund.start_date <= timezone.localdate() <= fund.end_date
     for year in range(fund.start_date.year, fund.end_date.year + 1):
-        opens = datetime(year, 2, 1, 8, 0, tzinfo=STHLM)
-        closes = datetime(year, 3, 31, 23, 59, tzinfo=STHLM)
-        if opens.date() <= fund.end_date:
-            round_create(actor=actor, guideline=guideline, name=f"Ansökningsomgång {year}",
-                         opens_at=opens, closes_at=closes)
+        if running:  # a fund in use takes applications all year, so the demo always can
+            rounds = [(f"Löpande {year}", datetime(year, 1, 1, tzinfo=STHLM),
+                       datetime(year + 1, 1, 1, tzinfo=STHLM))]
+        else:
+            rounds = [(f"Våren {year}", datetime(year, 2, 1, 8, 0, tzinfo=STHLM),
+                       datetime(year, 3, 31, 23, 59, tzinfo=STHLM)),
+                      (f"Hösten {year}", datetime(year, 9, 1, 8, 0, tzinfo=STHLM),
+                       datetime(year, 12, 15, 23, 59, tzinfo=STHLM))]
+        for name, opens, closes in rounds:
+            if opens.date() <= fund.end_date:
+                round_create(actor=actor, guideline=guideline, name=name, opens_at=opens,
+                             closes_at=closes)
     delegation_rule_create(actor=actor, guideline=guideline, body=fund.owning_body,
                            max_amount=Decimal("500000.00"), delegation_point="4.3",
                            delegate_role=Role.FUND_ADMIN)

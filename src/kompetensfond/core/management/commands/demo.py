@@ -9,6 +9,7 @@ from django.db import transaction
 
 from kompetensfond.core.i18n import record_language
 from kompetensfond.core.models import Municipality, User
+from kompetensfond.demo.applications import build_applications
 from kompetensfond.demo.funds import build_funds
 from kompetensfond.demo.organisation import DEMO_PASSWORD, ROLE_USERS, SPECS, build_municipality
 from kompetensfond.demo.plans import build_guideline, build_plan
@@ -37,6 +38,7 @@ class Command(BaseCommand):
                 plan = build_plan(demo)
                 if fund is not None:
                     build_guideline(demo, fund, plan)
+                build_applications(demo, fund)
                 self.stdout.write(f"Skapade {spec.name} med {job.counts['new']} medarbetare"
                                   + (f" och fonden {fund.name}" if fund else ""))
             if not User.objects.filter(username="plattform").exists():

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kompetensfond.core.forms import DateInput, MoneyFormField
+from kompetensfond.funds.models import Earmark, Fund
+from kompetensfond.organisation.models import Occupation, OrgUnit
+from kompetensfond.plans.models import CostType, Strategy
+
+from .models import Status
+
+
+class ApplicationForm(forms.Form):
+    fund = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none())
+    unit = forms.ModelChoiceField(label=_("Applying unit"), queryset=OrgUnit.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+    expected_effect = forms.CharField(label=_("Expected effect"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 3}))
+    strategies = forms.ModelMultipleChoiceField(
+        label=_("Strategies in the competence-supply plan"), required=False,
+        queryset=Strategy.objects.none())
+    occupations = forms.ModelMultipleChoiceField(label=_("Target occupations"), required=False,
+                                                 queryset=Occupation.objects.none())
+    start_date = forms.DateField(label=_("Start"), required=False, widget=DateInput())
+    end_date = forms.DateField(label=_("End"), required=False, widget=DateInput())
+    participants_women = forms.IntegerField(label=_("Participants: women"), min_value=0,
+                                            initial=0)
+    participants_men = forms.IntegerField(label=_("Participants: men"), min_value=0, initial=0)
+    participants_other = forms.IntegerField(label=_("Participants: other or not stated"),
+                                            min_value=0, initial=0)
+    cofunding = MoneyFormField(label=_("Co-funding by the unit"), required=False)
+    earmark = forms.ModelChoiceField(label=_("Requested earmark"), required=False,
+                                     queryset=Earmark.objects.none(),
+                                     empty_label=_("No earmark"))
+
+    def __init__(self, *args: Any, funds: Any, units: Any, strategies: Any, occupations: Any,
+                 earmarks: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = funds  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["strategies"].queryset = strategies  # type: ignore[attr-defined]
+        self.fields["occupations"].queryset = occupations  # type: ignore[attr-defined]
+        self.fields["earmark"].queryset = earmarks  # type: ignore[attr-defined]
+
+
+class BudgetLineForm(forms.Form):
+    cost_type = forms.ChoiceField(label=_("Cost type"), choices=[("", "—"), *CostType.choices],
+                                  required=False)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    amount = MoneyFormField(label=_("Amount"), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        filled = [data.get("cost_type"), data.get("year"), data.get("amount")]
+        if any(filled) and not all(filled):
+            raise forms.ValidationError(_("Fill in cost type, year and amount, or leave the "
+                                          "row empty."))
+        return data
+
+
+BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=4, max_num=30)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RecommendForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Proposed decision"), widget=forms.RadioSelect,
+                                choices=[(Status.GRANTED, _("Grant")),
+                                         (Status.PARTLY_GRANTED, _("Grant in part")),
+                                         (Status.REJECTED, _("Reject"))])
+    amount = MoneyFormField(label=_("Amount, when granted in part"), required=False)
+    reason = forms.CharField(label=_("Reasons"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DecisionForm(forms.Form):
+    meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
+    outcome = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                choices=[(Status.GRANTED, _("Grant")),
+                                         (Status.PARTLY_GRANTED, _("Grant in part")),
+                                         (Status.REJECTED, _("Reject"))])
+    amount = MoneyFormField(label=_("Amount, when granted in part"), required=False)
+    conditions = forms.CharField(label=_("Conditions"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reasons"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    case_number = forms.CharField(label=_("Case number (dnr)"), max_length=60, required=False)
+
+
+class DelegatedDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
+                                choices=[(Status.GRANTED, _("Grant")),
+                                         (Status.PARTLY_GRANTED, _("Grant in part")),
+                                         (Status.REJECTED, _("Reject"))])
+    amount = MoneyFormField(label=_("Amount, when granted in part"), required=False)
+    conditions = forms.CharField(label=_("Conditions"), required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Reasons"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+    case_number = forms.CharField(label=_("Case number (dnr)"), max_length=60, required=False)

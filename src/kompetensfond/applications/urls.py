@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "applications"
+
+urlpatterns = [
+    path("", views.application_list_view, name="list"),
+    path("ny/", views.application_create_view, name="create"),
+    path("<int:pk>/", views.application_detail, name="detail"),
+    path("<int:pk>/andra/", views.application_edit_view, name="edit"),
+    path("<int:pk>/skicka-in/", views.submit_view, name="submit"),
+    path("<int:pk>/handlagg/", views.review_view, name="review"),
+    path("<int:pk>/komplettering/", views.return_view, name="return"),
+    path("<int:pk>/ater/", views.withdraw_view, name="withdraw"),
+    path("<int:pk>/forslag/", views.recommend_view, name="recommend"),
+    path("<int:pk>/beslut/", views.decide_view, name="decide"),
+    path("<int:pk>/delegationsbeslut/", views.decide_delegated_view, name="decide-delegated"),
+]

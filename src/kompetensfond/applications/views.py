@@ -1,0 +1,281 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kompetensfond.core.errors import DomainError
+from kompetensfond.core.forms import add_domain_error
+from kompetensfond.core.models import Role
+from kompetensfond.core.permissions import check, deny, has_role, municipality_of
+from kompetensfond.funds.models import Earmark, FundStatus
+from kompetensfond.funds.permissions import can_view_funds
+from kompetensfond.funds.selectors import fund_list
+from kompetensfond.organisation.models import OrgUnit
+from kompetensfond.organisation.selectors import (
+    occupation_choices,
+    org_unit_list,
+    visible_unit_paths,
+)
+from kompetensfond.plans.models import PlanStatus, Strategy
+
+from .forms import (
+    ApplicationForm,
+    BudgetFormSet,
+    DecisionForm,
+    DelegatedDecisionForm,
+    ReasonForm,
+    RecommendForm,
+)
+from .lifecycle import EDITABLE, allowed
+from .models import Application, Status
+from .permissions import (
+    can_apply_for,
+    can_handle_applications,
+    can_record_decisions,
+    can_view_application,
+)
+from .selectors import access_application, application_list, findings_for
+from .services import (
+    Line,
+    application_create,
+    application_recommend,
+    application_return,
+    application_start_review,
+    application_submit,
+    application_update,
+    application_withdraw,
+    decision_record,
+    decision_record_delegated,
+    meeting_create,
+)
+
+
+def _units(request: HttpRequest) -> QuerySet[OrgUnit]:
+    units = org_unit_list(user=request.user)
+    if has_role(request.user, Role.FUND_ADMIN):
+        return units
+    paths = visible_unit_paths(request.user) or []
+    ids = [u.pk for u in units if any(u.path.startswith(p) for p in paths)]
+    return units.filter(pk__in=ids)
+
+
+def _application_form(request: HttpRequest, data: Any = None,
+                      initial: Any = None) -> ApplicationForm:
+    municipality = municipality_of(request.user)
+    return ApplicationForm(
+        data, initial=initial,
+        funds=fund_list(user=request.user).filter(status=FundStatus.OPEN),
+        units=_units(request),
+        strategies=Strategy.objects.filter(plan__municipality=municipality,
+                                           plan__status=PlanStatus.ADOPTED),
+        occupations=occupation_choices(),
+        earmarks=Earmark.objects.filter(fund__municipality=municipality,
+                                        fund__status=FundStatus.OPEN).select_related("fund"))
+
+
+def _lines(formset: Any) -> list[Line]:
+    return [Line(f.cleaned_data["cost_type"], f.cleaned_data["year"], f.cleaned_data["amount"])
+            for f in formset.forms if f.cleaned_data.get("cost_type")]
+
+
+@login_required
+def application_list_view(request: HttpRequest) -> HttpResponse:
+    check(can_view_funds(request.user))
+    status = request.GET.get("status", "")
+    applications = application_list(user=request.user,
+                                    status=status if status in Status.values else "")
+    return render(request, "applications/application_list.html", {
+        "applications": applications.prefetch_related("budget_lines"),
+        "statuses": Status.choices, "status": status,
+        "can_apply": has_role(request.user, Role.FUND_ADMIN, Role.UNIT_MANAGER),
+    })
+
+
+def _save_application(request: HttpRequest, application: Application | None) -> HttpResponse:
+    initial = None
+    budget_initial = None
+    if application is not None:
+        initial = {"fund": application.fund_id, "unit": application.unit_id,
+                   "title": application.title, "purpose": application.purpose,
+                   "expected_effect": application.expected_effect,
+                   "strategies": list(application.strategies.all()),
+                   "occupations": list(application.occupations.all()),
+                   "start_date": application.start_date, "end_date": application.end_date,
+                   "participants_women": application.participants_women,
+                   "participants_men": application.participants_men,
+                   "participants_other": application.participants_other,
+                   "cofunding": application.cofunding, "earmark": application.earmark_id}
+        budget_initial = [{"cost_type": b.cost_type, "year": b.year, "amount": b.amount}
+                          for b in application.budget_lines.all()]
+    form = _application_form(request, request.POST or None, initial=initial)
+    formset = BudgetFormSet(request.POST or None, initial=budget_initial, prefix="budget")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        data = dict(form.cleaned_data)
+        fund, unit = data.pop("fund"), data.pop("unit")
+        data["cofunding"] = data.get("cofunding") or 0
+        try:
+            if application is None:
+                application = application_create(actor=request.user, fund=fund, unit=unit,  # type: ignore[arg-type]
+                                                 lines=_lines(formset), **data)
+            else:
+                application_update(actor=request.user, application=application,  # type: ignore[arg-type]
+                                   lines=_lines(formset), **data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The application has been saved as a draft. Submit "
+                                        "it when it is complete."))
+            return redirect("applications:detail", application.pk)
+    return render(request, "applications/application_form.html", {
+        "form": form, "formset": formset, "application": application})
+
+
+@login_required
+def application_create_view(request: HttpRequest) -> HttpResponse:
+    if not has_role(request.user, Role.FUND_ADMIN, Role.UNIT_MANAGER):
+        check(deny(_("Only managers and the fund's case officers apply for money.")))
+    return _save_application(request, None)
+
+
+@login_required
+def application_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application(request.user, pk)
+    check(can_apply_for(request.user, application.unit))
+    if application.status not in EDITABLE:
+        messages.error(request, _("Only a draft or an application returned for completion "
+                                  "can be changed."))
+        return redirect("applications:detail", application.pk)
+    return _save_application(request, application)
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application(request.user, pk)
+    check(can_view_application(request.user, application))
+    municipality = application.municipality
+    status = application.status
+    can_apply = bool(can_apply_for(request.user, application.unit))
+    can_handle = bool(can_handle_applications(request.user, municipality))
+    can_decide = bool(can_record_decisions(request.user, municipality))
+    budget = list(application.budget_lines.all())
+    decision = getattr(application, "decision", None)
+    return render(request, "applications/application_detail.html", {
+        "application": application, "budget": budget,
+        "requested": sum((b.amount for b in budget), 0),
+        "findings": findings_for(application) if status not in {Status.WITHDRAWN} else [],
+        "events": application.events.select_related("actor"),
+        "decision": decision,
+        "can_edit": can_apply and status in EDITABLE,
+        "can_submit": can_apply and allowed("submit", status),
+        "can_withdraw": can_apply and allowed("withdraw", status),
+        "can_review": can_handle and allowed("start_review", status),
+        "can_return": can_handle and allowed("return", status),
+        "can_recommend": can_handle and allowed("recommend", status),
+        "can_decide": can_decide and allowed("decide", status),
+        "can_decide_delegated": allowed("decide", status)
+        and has_role(request.user, Role.FUND_ADMIN, Role.SECRETARY, Role.UNIT_MANAGER),
+        "reason_form": ReasonForm(), "recommend_form": RecommendForm(),
+        "decision_form": DecisionForm(initial={"meeting_date": timezone.localdate()}),
+        "delegated_form": DelegatedDecisionForm(),
+    })
+
+
+def _act(request: HttpRequest, pk: int, action: Any, success: str) -> HttpResponse:
+    application = access_application(request.user, pk)
+    try:
+        action(application)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("applications:detail", application.pk)
+
+
+@login_required
+@require_POST
+def submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda a: application_submit(actor=request.user, application=a),  # type: ignore[arg-type]
+                _("The application has been submitted."))
+
+
+@login_required
+@require_POST
+def review_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk,
+                lambda a: application_start_review(actor=request.user, application=a),  # type: ignore[arg-type]
+                _("The application is now in review."))
+
+
+@login_required
+@require_POST
+def return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _act(request, pk, lambda a: application_return(actor=request.user, application=a,  # type: ignore[arg-type]
+                                                          reason=reason),
+                _("The application has been returned for completion."))
+
+
+@login_required
+@require_POST
+def withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    reason = request.POST.get("reason", "")
+    return _act(request, pk, lambda a: application_withdraw(actor=request.user, application=a,  # type: ignore[arg-type]
+                                                            reason=reason),
+                _("The application has been withdrawn."))
+
+
+def _form_action(request: HttpRequest, pk: int, form_class: Any, action: Any,
+                 success: str) -> HttpResponse:
+    form = form_class(request.POST)
+    if not form.is_valid():
+        application = access_application(request.user, pk)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("applications:detail", application.pk)
+    return _act(request, pk, lambda a: action(a, form.cleaned_data), success)
+
+
+@login_required
+@require_POST
+def recommend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _form_action(request, pk, RecommendForm, lambda a, d: application_recommend(
+        actor=request.user, application=a, outcome=d["outcome"], amount=d["amount"],  # type: ignore[arg-type]
+        reason=d["reason"]), _("The proposed decision has been recorded."))
+
+
+@login_required
+@require_POST
+def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    def decide(application: Application, data: dict[str, Any]) -> Any:
+        with transaction.atomic():  # no meeting is left behind by a refused decision
+            return _decide_at_meeting(application, data)
+
+    def _decide_at_meeting(application: Application, data: dict[str, Any]) -> Any:
+        meeting = meeting_create(actor=request.user, body=application.fund.owning_body,  # type: ignore[arg-type]
+                                 on=data["meeting_date"])
+        return decision_record(actor=request.user, application=application, meeting=meeting,  # type: ignore[arg-type]
+                               outcome=data["outcome"], amount=data["amount"],
+                               conditions=data["conditions"], reason=data["reason"],
+                               case_number=data["case_number"])
+
+    return _form_action(request, pk, DecisionForm, decide, _("The decision has been recorded."))
+
+
+@login_required
+@require_POST
+def decide_delegated_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _form_action(request, pk, DelegatedDecisionForm, lambda a, d: decision_record_delegated(
+        actor=request.user, application=a, outcome=d["outcome"], amount=d["amount"],  # type: ignore[arg-type]
+        conditions=d["conditions"], reason=d["reason"], case_number=d["case_number"]),
+        _("The delegated decision has been recorded."))
+
