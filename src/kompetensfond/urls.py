@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
+from kompetensfond.applications.apis import ApplicationViewSet
 from kompetensfond.core.apis import MeApi
 from kompetensfond.funds.apis import FundViewSet
 from kompetensfond.organisation.apis import (
@@ -29,6 +30,7 @@ router.register("employees", EmployeeViewSet, basename="employee")
 router.register("funds", FundViewSet, basename="fund")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("guidelines", GuidelineViewSet, basename="guideline")
+router.register("applications", ApplicationViewSet, basename="application")
 
 api_v1 = [
     path("me/", MeApi.as_view(), name="me"),

@@ -1,0 +1,223 @@
+"""REST API: ``applications`` with the actions ``submit``, ``start-review``, ``return``,
+``withdraw``, ``recommend`` and ``decide``. Refusals are 400/403/409 with a Swedish
+``detail``; a submission that breaks the guidelines is 400 with ``findings``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from kompetensfond.core.money import as_api_string
+from kompetensfond.funds.selectors import fund_list
+from kompetensfond.organisation.selectors import occupation_choices, org_unit_list
+from kompetensfond.plans.models import CostType, Strategy
+
+from .models import Application, Status
+from .selectors import access_application, application_list, findings_for
+from .services import (
+    GuidelineError,
+    Line,
+    application_create,
+    application_recommend,
+    application_return,
+    application_start_review,
+    application_submit,
+    application_withdraw,
+    decision_record,
+    decision_record_delegated,
+    meeting_create,
+)
+
+OUTCOMES = [(Status.GRANTED, "granted"), (Status.PARTLY_GRANTED, "partly granted"),
+            (Status.REJECTED, "rejected")]
+
+
+class BudgetLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    cost_type = serializers.ChoiceField(choices=CostType.choices)
+    year = serializers.IntegerField()
+    amount = serializers.CharField(help_text='Decimal string, e.g. "120000.00".')
+
+
+class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    budget = serializers.SerializerMethodField()
+    requested = serializers.SerializerMethodField()
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = ["id", "fund", "unit", "contact", "title", "purpose", "expected_effect",
+                  "strategies", "start_date", "end_date", "participants_women",
+                  "participants_men", "participants_other", "cofunding", "earmark", "status",
+                  "submitted_at", "recommendation", "recommended_amount", "budget",
+                  "requested", "decision"]
+
+    def get_budget(self, application: Application) -> list[dict[str, Any]]:
+        return [{"cost_type": b.cost_type, "year": b.year, "amount": as_api_string(b.amount)}
+                for b in application.budget_lines.all()]
+
+    def get_requested(self, application: Application) -> str:
+        return as_api_string(sum((b.amount for b in application.budget_lines.all()), 0))
+
+    def get_decision(self, application: Application) -> dict[str, Any] | None:
+        decision = getattr(application, "decision", None)
+        if decision is None:
+            return None
+        return {"outcome": decision.outcome, "amount": as_api_string(decision.amount),
+                "reference": decision.reference, "paragraph": decision.paragraph,
+                "decided_on": decision.decided_on.isoformat()}
+
+
+class ApplicationCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    fund = serializers.IntegerField()
+    unit = serializers.IntegerField()
+    title = serializers.CharField(max_length=200)
+    purpose = serializers.CharField(required=False, allow_blank=True, default="")
+    expected_effect = serializers.CharField(required=False, allow_blank=True, default="")
+    strategies = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                       default=list)
+    occupations = serializers.ListField(child=serializers.CharField(), required=False,
+                                        default=list, help_text="SSYK codes")
+    participants_women = serializers.IntegerField(min_value=0, default=0)
+    participants_men = serializers.IntegerField(min_value=0, default=0)
+    participants_other = serializers.IntegerField(min_value=0, default=0)
+    cofunding = serializers.CharField(required=False, default="0")
+    budget = BudgetLineSerializer(many=True)
+
+
+class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class RecommendSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    outcome = serializers.ChoiceField(choices=OUTCOMES)
+    amount = serializers.CharField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecideSerializer(RecommendSerializer):
+    meeting_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                         help_text="A body's decision at this meeting; "
+                                                   "omit for a delegated decision.")
+    conditions = serializers.CharField(required=False, allow_blank=True, default="")
+    case_number = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    serializer_class = ApplicationSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        return application_list(user=self.request.user).prefetch_related("budget_lines",
+                                                                          "strategies")
+
+    def _respond(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
+        fresh = access_application(self.request.user, application.pk)
+        return Response(ApplicationSerializer(fresh).data, status=code)
+
+    @extend_schema(request=ApplicationCreateSerializer, responses={201: ApplicationSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = ApplicationCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        fund = get_object_or_404(fund_list(user=request.user), pk=data.pop("fund"))
+        unit = get_object_or_404(org_unit_list(user=request.user), pk=data.pop("unit"))
+        strategy_ids, codes = data.pop("strategies"), data.pop("occupations")
+        strategies = list(Strategy.objects.filter(plan__municipality=fund.municipality,
+                                                  pk__in=strategy_ids))
+        occupations = list(occupation_choices().filter(ssyk_code__in=codes))
+        if len(strategies) != len(set(strategy_ids)):
+            raise serializers.ValidationError({"strategies": ["Okänd strategi."]})
+        if len(occupations) != len(set(codes)):
+            raise serializers.ValidationError({"occupations": ["Okänd SSYK-kod."]})
+        lines = [Line(b["cost_type"], b["year"], b["amount"]) for b in data.pop("budget")]
+        application = application_create(actor=request.user, fund=fund, unit=unit,  # type: ignore[arg-type]
+                                         lines=lines, strategies=strategies,
+                                         occupations=occupations, **data)
+        return self._respond(application, status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"])
+    def findings(self, request: Request, pk: str) -> Response:
+        """The guideline findings for the application as it stands."""
+        application = access_application(request.user, pk)
+        return Response([{"severity": f.severity.value, "code": f.code, "message": f.message}
+                         for f in findings_for(application)])
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        application = access_application(request.user, pk)
+        try:
+            application_submit(actor=request.user, application=application)  # type: ignore[arg-type]
+        except GuidelineError as exc:
+            return Response({"code": exc.code, "detail": exc.message,
+                             "findings": [{"severity": f.severity.value, "code": f.code,
+                                           "message": f.message} for f in exc.findings]},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return self._respond(application)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], url_path="start-review")
+    def start_review(self, request: Request, pk: str) -> Response:
+        application = access_application(request.user, pk)
+        application_start_review(actor=request.user, application=application)  # type: ignore[arg-type]
+        return self._respond(application)
+
+    @extend_schema(request=ReasonSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_completion(self, request: Request, pk: str) -> Response:
+        application = access_application(request.user, pk)
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application_return(actor=request.user, application=application,  # type: ignore[arg-type]
+                           reason=body.validated_data["reason"])
+        return self._respond(application)
+
+    @extend_schema(request=ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str) -> Response:
+        application = access_application(request.user, pk)
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application_withdraw(actor=request.user, application=application,  # type: ignore[arg-type]
+                             reason=body.validated_data["reason"])
+        return self._respond(application)
+
+    @extend_schema(request=RecommendSerializer)
+    @action(detail=True, methods=["post"])
+    def recommend(self, request: Request, pk: str) -> Response:
+        application = access_application(request.user, pk)
+        body = RecommendSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application_recommend(actor=request.user, application=application,  # type: ignore[arg-type]
+                              **body.validated_data)
+        return self._respond(application)
+
+    @extend_schema(request=DecideSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        """With ``meeting_date``: the body's decision at that meeting (next §). Without: a
+        delegated decision by the caller, within the fund's delegation rules."""
+        application = access_application(request.user, pk)
+        body = DecideSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        meeting_date = data.pop("meeting_date")
+        with transaction.atomic():
+            if meeting_date is None:
+                decision_record_delegated(actor=request.user, application=application,  # type: ignore[arg-type]
+                                          **data)
+            else:
+                meeting = meeting_create(actor=request.user,  # type: ignore[arg-type]
+                                         body=application.fund.owning_body, on=meeting_date)
+                decision_record(actor=request.user, application=application,  # type: ignore[arg-type]
+                                meeting=meeting, **data)
+        return self._respond(application)
