@@ -50,14 +50,15 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
     plan = demo_town.plan
     pages = [*ALL_ROLE_PAGES, f"/organisation/enheter/{unit.pk}/", f"/fonder/{fund.pk}/",
              "/planer/", f"/planer/{plan.pk}/", f"/fonder/{fund.pk}/riktlinjer/",
-             "/ansokningar/"]
+             "/ansokningar/", f"/ansokningar/fond/{fund.pk}/kriterier/"]
     if role in STAFF_ROLES:
         pages.append(f"/ansokningar/{demo_town.application.pk}/")
     if role in {Role.FUND_ADMIN, Role.UNIT_MANAGER}:
         pages += ["/ansokningar/ny/", f"/ansokningar/{demo_town.application.pk}/andra/"]
     if role in LEDGER_ROLES:
         txn = fund.transactions.first()
-        pages += [f"/fonder/{fund.pk}/huvudbok/", f"/fonder/{fund.pk}/huvudbok/?kind=commitment",
+        pages += [f"/ansokningar/fond/{fund.pk}/rangordning/",
+                  f"/fonder/{fund.pk}/huvudbok/", f"/fonder/{fund.pk}/huvudbok/?kind=commitment",
                   f"/fonder/{fund.pk}/huvudbok/{txn.pk}/"]
     if role in AUDIT_ROLES:
         pages.append("/handelselogg/")

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.forms import DateInput, MoneyFormField
+from kompetensfond.core.models import User
 from kompetensfond.funds.models import Earmark, Fund
 from kompetensfond.organisation.models import Occupation, OrgUnit
 from kompetensfond.plans.models import CostType, Strategy
@@ -105,3 +106,54 @@ class DelegatedDecisionForm(forms.Form):
     reason = forms.CharField(label=_("Reasons"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
     case_number = forms.CharField(label=_("Case number (dnr)"), max_length=60, required=False)
+
+
+NOT_APPLICABLE = "na"
+
+
+class AssignForm(forms.Form):
+    reviewers = forms.ModelMultipleChoiceField(label=_("Reviewers"),
+                                               queryset=User.objects.none())
+
+    def __init__(self, *args: Any, reviewers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["reviewers"]
+        field.queryset = reviewers  # type: ignore[attr-defined]
+        field.label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
+
+
+class ConflictForm(forms.Form):
+    conflict = forms.TypedChoiceField(
+        label=_("Do you have a conflict of interest (jäv) in this application?"),
+        widget=forms.RadioSelect, coerce=lambda v: v == "yes",
+        choices=[("no", _("No, I have no conflict of interest")),
+                 ("yes", _("Yes, I have a conflict of interest"))])
+    reason = forms.CharField(label=_("About the conflict of interest"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ScoreForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, criteria: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), (NOT_APPLICABLE, _("Not applicable")),
+                   *[(str(n), str(n)) for n in range(1, 6)]]
+        for criterion in criteria:
+            self.fields[f"c{criterion.pk}"] = forms.ChoiceField(
+                label=_("%(name)s (weight %(weight)s)") % {"name": criterion.name,
+                                                           "weight": criterion.weight},
+                choices=choices, help_text=_("1 is weakest, 5 strongest."))
+        self.order_fields([*[f"c{c.pk}" for c in criteria], "comment"])
+
+    def scores(self) -> dict[int, int | None]:
+        return {int(name[1:]): None if value == NOT_APPLICABLE else int(value)
+                for name, value in self.cleaned_data.items() if name.startswith("c")
+                and name != "comment"}
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Criterion"), max_length=120)
+    weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=10, initial=1,
+                                help_text=_("1–10: how much the criterion counts."))

@@ -205,3 +205,74 @@ class Decision(models.Model):
             if self.delegation_point:
                 text += f" (punkt {self.delegation_point})"
         return text + (f", dnr {self.case_number}" if self.case_number else "")
+
+
+class Criterion(models.Model):
+    """An assessment criterion of a fund (bedömningskriterium) with its weight."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="criteria")
+    name = models.CharField(_("name"), max_length=120)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1)
+
+    class Meta:
+        verbose_name = _("assessment criterion")
+        verbose_name_plural = _("assessment criteria")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "name"], name="criterion_name_unique"),
+            models.CheckConstraint(condition=models.Q(weight__gte=1, weight__lte=10),
+                                   name="criterion_weight_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+SCORE_MIN, SCORE_MAX = 1, 5
+
+
+class Review(models.Model):
+    """A reviewer's assignment to an application: first the declaration of any conflict
+    of interest (jäv), then the scores and a comment."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"),
+                                 on_delete=models.PROTECT, related_name="+")
+    conflict = models.BooleanField(_("conflict of interest"), null=True, blank=True)
+    conflict_reason = models.TextField(_("about the conflict of interest"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    submitted_at = models.DateTimeField(_("assessed"), null=True, blank=True)
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"],
+                                    name="review_one_per_reviewer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} – {self.reviewer}"
+
+
+class Score(models.Model):
+    """One criterion's score on the fixed scale 1–5; ``None`` is "not applicable", which is
+    left out of the weighted mean (never counted as 0)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="score_unique"),
+            models.CheckConstraint(condition=models.Q(value__isnull=True)
+                                   | models.Q(value__gte=SCORE_MIN, value__lte=SCORE_MAX),
+                                   name="score_on_scale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.value if self.value is not None else '–'}"

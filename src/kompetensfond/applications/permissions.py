@@ -48,6 +48,8 @@ def can_view_application(actor: Any, application: Application) -> Decision:
         return deny(_("You do not have permission to see this page."))
     if reads_whole_municipality(actor) or _manages(actor, application.unit):
         return ALLOW
+    if application.reviews.filter(reviewer_id=actor.pk).exists():
+        return ALLOW
     return deny(_("You do not have permission to see this page."))
 
 
@@ -71,3 +73,12 @@ def can_record_decisions(actor: Any, municipality: Municipality) -> Decision:
     if has_role(actor, Role.SECRETARY, Role.FUND_ADMIN):
         return ALLOW
     return deny(_("Only committee secretaries and case officers record decisions."))
+
+
+def can_review(actor: Any, review: Any) -> Decision:
+    """Only the assigned reviewer declares conflicts and scores their own assessment."""
+    if actor is None or getattr(actor, "pk", None) != review.reviewer_id:
+        return deny(_("Only the assigned reviewer may assess this application."))
+    if not has_role(actor, Role.REVIEWER, Role.FUND_ADMIN):
+        return deny(_("Only reviewers assess applications."))
+    return ALLOW

@@ -3,19 +3,22 @@ unit subtree."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from kompetensfond.core.permissions import municipality_of
+from kompetensfond.core.permissions import municipality_of, reads_whole_municipality
 from kompetensfond.organisation.selectors import visible_unit_paths
 from kompetensfond.plans.checks import ApplicationData, BudgetLine, Finding, guideline_check
 from kompetensfond.plans.selectors import guideline_of, rules_of
 
-from .models import Application
+from .models import Application, Criterion, Review, Status
+from .scoring import application_score, weighted_mean
 
 
 def application_list(*, user: Any, fund: Any = None, status: str = "") -> QuerySet[Application]:
@@ -24,11 +27,11 @@ def application_list(*, user: Any, fund: Any = None, status: str = "") -> QueryS
         raise Http404
     qs = Application.objects.filter(municipality=municipality)
     paths = visible_unit_paths(user)
-    if paths is not None:
-        subtree = Q(pk__in=[])
+    if paths is not None:  # a manager's subtree, and what the user is assigned to review
+        visible = Q(pk__in=Review.objects.filter(reviewer=user).values("application_id"))
         for path in paths:
-            subtree |= Q(unit__path__startswith=path)
-        qs = qs.filter(subtree)
+            visible |= Q(unit__path__startswith=path)
+        qs = qs.filter(visible)
     if fund is not None:
         qs = qs.filter(fund=fund)
     if status:
@@ -59,3 +62,75 @@ def findings_for(application: Application, *, at: datetime | None = None) -> lis
     if guideline is None:
         return []
     return guideline_check(rules_of(guideline), application_data(application, at=at))
+
+
+@dataclass
+class ReviewRow:
+    review: Review
+    mean: Decimal | None
+    scores: dict[int, int | None]
+
+
+@dataclass
+class ReviewSummary:
+    criteria: list[Criterion]
+    rows: list[ReviewRow]
+    score: Decimal | None
+    own: Review | None
+    may_see_all: bool
+
+
+def review_summary(application: Application, user: Any) -> ReviewSummary:
+    """The application's assessments as ``user`` may see them: case officers, secretaries
+    and politicians see all; a reviewer sees their own, and the others' only once their own
+    is submitted without a conflict of interest."""
+    criteria = list(Criterion.objects.filter(fund_id=application.fund_id))
+    weights = {c.pk: c.weight for c in criteria}
+    reviews = list(application.reviews.select_related("reviewer").prefetch_related("scores"))
+    rows = []
+    for review in reviews:
+        scores = {s.criterion_id: s.value for s in review.scores.all()}
+        mean = (weighted_mean((weights[pk], v) for pk, v in scores.items())
+                if review.submitted_at and not review.conflict else None)
+        rows.append(ReviewRow(review, mean, scores))
+    own = next((r for r in reviews if r.reviewer_id == getattr(user, "pk", None)), None)
+    may_see_all = reads_whole_municipality(user) or (
+        own is not None and own.conflict is False and own.submitted_at is not None)
+    visible = rows if may_see_all else [r for r in rows if r.review is own]
+    return ReviewSummary(criteria, visible, application_score(r.mean for r in rows)
+                         if may_see_all else None, own, may_see_all)
+
+
+@dataclass
+class RankedApplication:
+    application: Application
+    score: Decimal | None
+    requested: Decimal
+    running_total: Decimal
+    fits: bool
+
+
+def ranking(fund: Any) -> tuple[list[RankedApplication], Decimal]:
+    """Applications in review or with a proposal, best weighted score first (unscored
+    last), with the running total of what they ask against what the fund has left outside
+    its earmarks."""
+    from kompetensfond.ledger.selectors import fund_balance
+
+    available = fund_balance(fund).unearmarked
+    weights = dict(Criterion.objects.filter(fund=fund).values_list("pk", "weight"))
+    applications = (Application.objects.filter(
+        fund=fund, status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.RECOMMENDED])
+        .select_related("unit").prefetch_related("budget_lines", "reviews__scores"))
+    scored = []
+    for application in applications:
+        means = [weighted_mean((weights[s.criterion_id], s.value) for s in r.scores.all())
+                 for r in application.reviews.all() if r.submitted_at and not r.conflict]
+        requested = sum((b.amount for b in application.budget_lines.all()), Decimal("0.00"))
+        scored.append((application, application_score(means), requested))
+    scored.sort(key=lambda row: (row[1] is None, -(row[1] or 0), row[0].pk))
+    total, ranked = Decimal("0.00"), []
+    for application, score, requested in scored:
+        total += requested
+        ranked.append(RankedApplication(application, score, requested, total,
+                                        total <= available))
+    return ranked, available

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from kompetensfond.audit.services import record_event
 from kompetensfond.core.errors import ConflictError, ValidationError
-from kompetensfond.core.models import User
+from kompetensfond.core.models import Role, User
 from kompetensfond.core.money import format_money, to_money
 from kompetensfond.core.permissions import check, has_role
 from kompetensfond.core.services import service
@@ -29,8 +29,25 @@ from kompetensfond.plans.models import CostType, DelegationRule, Strategy
 from kompetensfond.plans.selectors import delegations_of, guideline_of
 
 from .lifecycle import DECIDED, EDITABLE, allowed
-from .models import Application, ApplicationEvent, BudgetLine, Decision, Meeting, Status
-from .permissions import can_apply_for, can_handle_applications, can_record_decisions
+from .models import (
+    SCORE_MAX,
+    SCORE_MIN,
+    Application,
+    ApplicationEvent,
+    BudgetLine,
+    Criterion,
+    Decision,
+    Meeting,
+    Review,
+    Score,
+    Status,
+)
+from .permissions import (
+    can_apply_for,
+    can_handle_applications,
+    can_record_decisions,
+    can_review,
+)
 from .selectors import findings_for
 
 
@@ -379,3 +396,101 @@ def decision_record_delegated(*, actor: User | None, application: Application, o
     _move(application, "decide", outcome, actor=actor, reason=decision.reference)
     return decision
 
+
+
+@service
+def criterion_create(*, actor: User | None, fund: Fund, name: str, weight: int) -> Criterion:
+    check(can_handle_applications(actor, fund.municipality))
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Enter a name."), fields={"name": [_("Enter a name.")]})
+    if not 1 <= weight <= 10:
+        message = _("The weight must be from 1 to 10.")
+        raise ValidationError(message, fields={"weight": [message]})
+    if Criterion.objects.filter(fund=fund, name=name).exists():
+        raise ConflictError(_("The fund already has that criterion."))
+    criterion = Criterion.objects.create(fund=fund, name=name, weight=weight)
+    record_event(actor=actor, action="criterion.created", obj=criterion,
+                 municipality=fund.municipality, changes={"name": name, "weight": weight})
+    return criterion
+
+
+@service
+def reviewers_assign(*, actor: User | None, application: Application,
+                     reviewers: Iterable[User]) -> list[Review]:
+    """Assign reviewers; a submitted application is taken into review."""
+    application = _lock(application)
+    check(can_handle_applications(actor, application.fund.municipality))
+    if application.status not in {Status.SUBMITTED, Status.IN_REVIEW}:
+        raise ConflictError(_("Reviewers are assigned to submitted applications."),
+                            code="illegal_transition")
+    created = []
+    for reviewer in reviewers:
+        membership = getattr(reviewer, "membership", None)
+        if membership is None or membership.municipality_id != application.municipality_id \
+                or not has_role(reviewer, Role.REVIEWER, Role.FUND_ADMIN):
+            raise ValidationError(_("%(name)s is not a reviewer in the municipality.")
+                                  % {"name": reviewer.display_name})
+        review, was_created = Review.objects.get_or_create(application=application,
+                                                           reviewer=reviewer)
+        if was_created:
+            created.append(review)
+    if application.status == Status.SUBMITTED:
+        _move(application, "start_review", Status.IN_REVIEW, actor=actor)
+    record_event(actor=actor, action="application.reviewers_assigned", obj=application,
+                 changes={"reviewers": [r.reviewer.display_name for r in created]})
+    return created
+
+
+@service
+def conflict_declare(*, actor: User | None, review: Review, conflict: bool,
+                     reason: str = "") -> Review:
+    """The reviewer's declaration of conflict of interest (jäv), made before scoring. A
+    conflicted reviewer neither scores nor sees the others' scores."""
+    review = Review.objects.select_for_update().select_related("application").get(pk=review.pk)
+    check(can_review(actor, review))
+    if review.submitted_at is not None:
+        raise ConflictError(_("The assessment is already submitted."), code="review_done")
+    if conflict and not reason.strip():
+        message = _("Describe the conflict of interest.")
+        raise ValidationError(message, fields={"reason": [message]})
+    review.conflict, review.conflict_reason = conflict, reason.strip()
+    review.save(update_fields=["conflict", "conflict_reason"])
+    record_event(actor=actor, action="review.conflict_declared", obj=review,
+                 municipality=review.application.municipality,
+                 changes={"conflict": conflict, "reason": reason.strip()})
+    return review
+
+
+@service
+def review_submit(*, actor: User | None, review: Review, scores: dict[int, int | None],
+                  comment: str = "") -> Review:
+    """Scores on the scale 1–5 per criterion of the fund (None: not applicable)."""
+    review = Review.objects.select_for_update().select_related(
+        "application", "application__fund").get(pk=review.pk)
+    check(can_review(actor, review))
+    if review.conflict is None:
+        raise ConflictError(_("Declare first whether you have a conflict of interest."),
+                            code="conflict_not_declared")
+    if review.conflict:
+        raise ConflictError(_("You have declared a conflict of interest and cannot assess "
+                              "this application."), code="conflicted")
+    if review.application.status not in {Status.SUBMITTED, Status.IN_REVIEW}:
+        raise ConflictError(_("The application is no longer in review."),
+                            code="illegal_transition")
+    criteria = {c.pk: c for c in Criterion.objects.filter(fund_id=review.application.fund_id)}
+    if set(scores) != set(criteria):
+        raise ValidationError(_("Score every criterion, or mark it not applicable."))
+    for value in scores.values():
+        if value is not None and not SCORE_MIN <= value <= SCORE_MAX:
+            raise ValidationError(_("Scores are from %(low)s to %(high)s.")
+                                  % {"low": SCORE_MIN, "high": SCORE_MAX})
+    review.scores.all().delete()
+    Score.objects.bulk_create([Score(review=review, criterion=criteria[pk], value=value)
+                               for pk, value in scores.items()])
+    review.comment, review.submitted_at = comment.strip(), timezone.now()
+    review.save(update_fields=["comment", "submitted_at"])
+    record_event(actor=actor, action="review.submitted", obj=review,
+                 municipality=review.application.municipality,
+                 changes={"scores": {criteria[pk].name: v for pk, v in scores.items()}})
+    return review

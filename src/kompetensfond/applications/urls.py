@@ -16,4 +16,9 @@ urlpatterns = [
     path("<int:pk>/forslag/", views.recommend_view, name="recommend"),
     path("<int:pk>/beslut/", views.decide_view, name="decide"),
     path("<int:pk>/delegationsbeslut/", views.decide_delegated_view, name="decide-delegated"),
+    path("<int:pk>/bedomare/", views.assign_view, name="assign"),
+    path("<int:pk>/jav/", views.conflict_view, name="conflict"),
+    path("<int:pk>/bedomning/", views.score_view, name="score"),
+    path("fond/<int:pk>/kriterier/", views.criteria_view, name="criteria"),
+    path("fond/<int:pk>/rangordning/", views.ranking_view, name="ranking"),
 ]

@@ -7,18 +7,20 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kompetensfond.core.errors import DomainError
-from kompetensfond.core.forms import add_domain_error
-from kompetensfond.core.models import Role
+from kompetensfond.core.forms import add_domain_error, run_form
+from kompetensfond.core.models import Role, User
 from kompetensfond.core.permissions import check, deny, has_role, municipality_of
 from kompetensfond.funds.models import Earmark, FundStatus
 from kompetensfond.funds.permissions import can_view_funds
-from kompetensfond.funds.selectors import fund_list
+from kompetensfond.funds.selectors import access_fund, fund_list
+from kompetensfond.ledger.permissions import can_view_ledger
 from kompetensfond.organisation.models import OrgUnit
 from kompetensfond.organisation.selectors import (
     occupation_choices,
@@ -29,21 +31,31 @@ from kompetensfond.plans.models import PlanStatus, Strategy
 
 from .forms import (
     ApplicationForm,
+    AssignForm,
     BudgetFormSet,
+    ConflictForm,
+    CriterionForm,
     DecisionForm,
     DelegatedDecisionForm,
     ReasonForm,
     RecommendForm,
+    ScoreForm,
 )
 from .lifecycle import EDITABLE, allowed
-from .models import Application, Status
+from .models import Application, Criterion, Review, Status
 from .permissions import (
     can_apply_for,
     can_handle_applications,
     can_record_decisions,
     can_view_application,
 )
-from .selectors import access_application, application_list, findings_for
+from .selectors import (
+    access_application,
+    application_list,
+    findings_for,
+    ranking,
+    review_summary,
+)
 from .services import (
     Line,
     application_create,
@@ -53,9 +65,13 @@ from .services import (
     application_submit,
     application_update,
     application_withdraw,
+    conflict_declare,
+    criterion_create,
     decision_record,
     decision_record_delegated,
     meeting_create,
+    review_submit,
+    reviewers_assign,
 )
 
 
@@ -183,6 +199,11 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_decide": can_decide and allowed("decide", status),
         "can_decide_delegated": allowed("decide", status)
         and has_role(request.user, Role.FUND_ADMIN, Role.SECRETARY, Role.UNIT_MANAGER),
+        "reviews": review_summary(application, request.user),
+        "assign_form": AssignForm(reviewers=_reviewers(municipality))
+        if can_handle and status in {Status.SUBMITTED, Status.IN_REVIEW} else None,
+        "conflict_form": ConflictForm(), "score_form": ScoreForm(
+            criteria=Criterion.objects.filter(fund_id=application.fund_id)),
         "reason_form": ReasonForm(), "recommend_form": RecommendForm(),
         "decision_form": DecisionForm(initial={"meeting_date": timezone.localdate()}),
         "delegated_form": DelegatedDecisionForm(),
@@ -279,3 +300,78 @@ def decide_delegated_view(request: HttpRequest, pk: int) -> HttpResponse:
         conditions=d["conditions"], reason=d["reason"], case_number=d["case_number"]),
         _("The delegated decision has been recorded."))
 
+
+
+def _reviewers(municipality: Any) -> QuerySet[Any]:
+    return (User.objects.filter(membership__municipality=municipality,
+                                membership__roles__role__in=[Role.REVIEWER])
+            .distinct().order_by("last_name", "first_name"))
+
+
+@login_required
+@require_POST
+def assign_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application(request.user, pk)
+    form = AssignForm(request.POST, reviewers=_reviewers(application.municipality))
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one reviewer."))
+        return redirect("applications:detail", application.pk)
+    return _act(request, pk, lambda a: reviewers_assign(
+        actor=request.user, application=a, reviewers=form.cleaned_data["reviewers"]),  # type: ignore[arg-type]
+        _("The reviewers have been assigned."))
+
+
+def _own_review(request: HttpRequest, pk: int) -> Review:
+    application = access_application(request.user, pk)
+    return get_object_or_404(application.reviews, reviewer_id=request.user.pk)
+
+
+@login_required
+@require_POST
+def conflict_view(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _own_review(request, pk)
+    return _form_action(request, pk, ConflictForm, lambda a, d: conflict_declare(
+        actor=request.user, review=review, conflict=d["conflict"],  # type: ignore[arg-type]
+        reason=d["reason"]), _("Your declaration has been saved."))
+
+
+@login_required
+@require_POST
+def score_view(request: HttpRequest, pk: int) -> HttpResponse:
+    review = _own_review(request, pk)
+    form = ScoreForm(request.POST,
+                     criteria=Criterion.objects.filter(fund_id=review.application.fund_id))
+    if not form.is_valid():
+        messages.error(request, _("Score every criterion, or mark it not applicable."))
+        return redirect("applications:detail", review.application_id)
+    return _act(request, pk, lambda a: review_submit(
+        actor=request.user, review=review, scores=form.scores(),  # type: ignore[arg-type]
+        comment=form.cleaned_data["comment"]), _("Your assessment has been saved."))
+
+
+@login_required
+def criteria_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = access_fund(request.user, pk)
+    check(can_view_funds(request.user))
+    can_manage = bool(can_handle_applications(request.user, fund.municipality))
+    form = CriterionForm(request.POST or None)
+    if request.method == "POST":
+        check(can_handle_applications(request.user, fund.municipality))
+        done = run_form(request, form, lambda d: criterion_create(
+            actor=request.user, fund=fund, name=d["name"], weight=d["weight"]),  # type: ignore[arg-type]
+            success=_("The criterion has been added."),
+            next_url=lambda _c: reverse("applications:criteria", args=[fund.pk]))
+        if done:
+            return done
+    return render(request, "applications/criteria.html", {
+        "fund": fund, "criteria": Criterion.objects.filter(fund=fund), "form": form,
+        "can_manage": can_manage})
+
+
+@login_required
+def ranking_view(request: HttpRequest, pk: int) -> HttpResponse:
+    fund = access_fund(request.user, pk)
+    check(can_view_ledger(request.user))
+    rows, available = ranking(fund)
+    return render(request, "applications/ranking.html", {
+        "fund": fund, "rows": rows, "available": available})

@@ -13,12 +13,15 @@ from kompetensfond.applications.services import (
     application_create,
     application_recommend,
     application_return,
-    application_start_review,
     application_submit,
     application_withdraw,
+    conflict_declare,
+    criterion_create,
     decision_record,
     decision_record_delegated,
     meeting_create,
+    review_submit,
+    reviewers_assign,
 )
 from kompetensfond.core.models import Role
 from kompetensfond.funds.models import Fund
@@ -48,6 +51,10 @@ def build_applications(demo: DemoMunicipality, fund: Fund | None) -> int:
     officer = demo.users[Role.FUND_ADMIN]
     secretary = demo.users[Role.SECRETARY]
     year = timezone.localdate().year
+    reviewer = demo.users[Role.REVIEWER]
+    criteria = [criterion_create(actor=officer, fund=fund, name=name, weight=weight)
+                for name, weight in (("Koppling till strategierna", 3), ("Bristyrke", 2),
+                                     ("Jämställdhet", 1), ("Kostnad per deltagare", 2))]
     meeting = meeting_create(actor=secretary, body=fund.owning_body,
                              on=timezone.localdate() - timedelta(days=7))
     for n, (title, unit_name, amount, state) in enumerate(SPREAD, start=1):
@@ -65,9 +72,14 @@ def build_applications(demo: DemoMunicipality, fund: Fund | None) -> int:
             application_withdraw(actor=manager, application=application,
                                  reason="Kursen ställdes in av utbildaren.")
             continue
-        application_start_review(actor=officer, application=application)
+        reviewers_assign(actor=officer, application=application, reviewers=[reviewer])
+        review = application.reviews.get()
+        conflict_declare(actor=reviewer, review=review, conflict=False)
         if state == "in_review":
             continue
+        review_submit(actor=reviewer, review=review,
+                      scores={c.pk: (None if c.name == "Bristyrke" and n % 2 else 2 + n % 4)
+                              for c in criteria}, comment="Bedömd enligt kriterierna.")
         if state == "returned":
             application_return(actor=officer, application=application,
                                reason="Bifoga utbildningsanordnarens kursplan.")
