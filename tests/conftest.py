@@ -75,3 +75,14 @@ def ssyk(db: None) -> None:
             "kompetensfond.organisation.migrations.0003_load_ssyk2012"
         )
         migration.load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_account_cache():  # type: ignore[no-untyped-def]
+    """The ledger caches committed account ids per process. Tests roll their transactions
+    back (and may run on-commit callbacks inside them), so each test starts without it."""
+    from kompetensfond.ledger import services
+
+    services._ACCOUNT_IDS.clear()
+    yield
+    services._ACCOUNT_IDS.clear()

@@ -42,6 +42,7 @@ from .models import (
     Score,
     Status,
 )
+from .notifications import fund_admins, notify
 from .permissions import (
     can_apply_for,
     can_handle_applications,
@@ -221,8 +222,10 @@ def application_submit(*, actor: User | None, application: Application) -> Appli
     if any(f.blocks for f in findings):
         raise GuidelineError(findings)
     application.submitted_at = timezone.now()
-    return _move(application, "submit", Status.SUBMITTED, actor=actor,
-                 reason="; ".join(f.message for f in findings))
+    _move(application, "submit", Status.SUBMITTED, actor=actor,
+          reason="; ".join(f.message for f in findings))
+    notify("submitted", application, fund_admins(application))
+    return application
 
 
 @service
@@ -242,7 +245,9 @@ def application_return(*, actor: User | None, application: Application,
         raise ValidationError(_("Say what the applicant needs to complete."),
                               fields={"reason": [_("Say what the applicant needs to "
                                                    "complete.")]})
-    return _move(application, "return", Status.RETURNED, actor=actor, reason=reason.strip())
+    _move(application, "return", Status.RETURNED, actor=actor, reason=reason.strip())
+    notify("returned", application, [application.contact], reason=reason.strip())
+    return application
 
 
 @service
@@ -344,6 +349,8 @@ def decision_record(*, actor: User | None, application: Application, meeting: Me
                  changes={"reference": decision.reference, "outcome": outcome,
                           "amount": decided})
     _move(application, "decide", outcome, actor=actor, reason=decision.reference)
+    notify("decided", application, [application.contact], decision=decision,
+           amount=format_money(decision.amount))
     return decision
 
 
@@ -394,6 +401,8 @@ def decision_record_delegated(*, actor: User | None, application: Application, o
                  changes={"reference": decision.reference, "outcome": outcome,
                           "amount": decided})
     _move(application, "decide", outcome, actor=actor, reason=decision.reference)
+    notify("decided", application, [application.contact], decision=decision,
+           amount=format_money(decision.amount))
     return decision
 
 
@@ -437,6 +446,7 @@ def reviewers_assign(*, actor: User | None, application: Application,
             created.append(review)
     if application.status == Status.SUBMITTED:
         _move(application, "start_review", Status.IN_REVIEW, actor=actor)
+    notify("assigned", application, [review.reviewer for review in created])
     record_event(actor=actor, action="application.reviewers_assigned", obj=application,
                  changes={"reviewers": [r.reviewer.display_name for r in created]})
     return created

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from kompetensfond.core.i18n import record_language
 from kompetensfond.core.models import Municipality, User
@@ -30,7 +31,9 @@ class Command(BaseCommand):
                 self.print_logins()
                 return
             raise CommandError("Databasen har redan kommuner; demo laddas bara i en tom databas.")
-        with transaction.atomic(), record_language():
+        # the demo's own steps notify nobody: their e-mail would only flood the console
+        quiet = override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
+        with quiet, transaction.atomic(), record_language():
             for spec in SPECS:
                 demo = build_municipality(spec)
                 job = build_staff(demo.municipality)
