@@ -22,11 +22,13 @@ $(UV):
 install: $(UV) ## Create .venv and install the locked dependencies
 	$(UV) sync --frozen --quiet
 
-system-deps: ## Install Debian's chromium, gettext and poppler-utils when missing (needs root)
+system-deps: ## Install Debian's chromium, gettext, poppler-utils, pango and fonts when missing (needs root)
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	ldconfig -p | grep -q libpangoft2 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -36,6 +38,10 @@ def demo_town(ssyk):
         actor=town.users[Role.UNIT_MANAGER], fund=town.fund,  # type: ignore[attr-defined]
         unit=town.units["Hemtjänst Centrum"], title="Undersköterskeutbildning",
         participants_women=8, lines=[Line("course_fee", 2021, "90000.00")])
+    from kompetensfond.applications.services import meeting_create
+
+    town.meeting = meeting_create(  # type: ignore[attr-defined]
+        actor=None, body=town.fund.owning_body, on=date(2021, 3, 12))  # type: ignore[attr-defined]
     return town
 
 
@@ -57,7 +63,8 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
         pages += ["/ansokningar/ny/", f"/ansokningar/{demo_town.application.pk}/andra/"]
     if role in LEDGER_ROLES:
         txn = fund.transactions.first()
-        pages += [f"/ansokningar/fond/{fund.pk}/rangordning/",
+        pages += [f"/ansokningar/fond/{fund.pk}/rangordning/", "/ansokningar/sammantraden/",
+                  f"/ansokningar/sammantraden/{demo_town.meeting.pk}/",
                   f"/fonder/{fund.pk}/huvudbok/", f"/fonder/{fund.pk}/huvudbok/?kind=commitment",
                   f"/fonder/{fund.pk}/huvudbok/{txn.pk}/"]
     if role in AUDIT_ROLES:

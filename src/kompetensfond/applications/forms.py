@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from kompetensfond.core.forms import DateInput, MoneyFormField
 from kompetensfond.core.models import User
 from kompetensfond.funds.models import Earmark, Fund
-from kompetensfond.organisation.models import Occupation, OrgUnit
+from kompetensfond.organisation.models import Body, Occupation, OrgUnit
 from kompetensfond.plans.models import CostType, Strategy
 
 from .models import Status
@@ -157,3 +157,12 @@ class CriterionForm(forms.Form):
     name = forms.CharField(label=_("Criterion"), max_length=120)
     weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=10, initial=1,
                                 help_text=_("1–10: how much the criterion counts."))
+
+
+class MeetingForm(forms.Form):
+    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
+    date = forms.DateField(label=_("Meeting date"), widget=DateInput())
+
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies  # type: ignore[attr-defined]

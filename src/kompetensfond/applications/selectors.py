@@ -134,3 +134,37 @@ def ranking(fund: Any) -> tuple[list[RankedApplication], Decimal]:
         ranked.append(RankedApplication(application, score, requested, total,
                                         total <= available))
     return ranked, available
+
+
+def meeting_list(*, user: Any) -> QuerySet[Any]:
+    from .models import Meeting
+
+    municipality = municipality_of(user)
+    if municipality is None:
+        raise Http404
+    return Meeting.objects.filter(body__municipality=municipality).select_related("body")
+
+
+@dataclass
+class AgendaItem:
+    application: Application
+    score: Decimal | None
+    requested: Decimal
+
+
+def meeting_agenda(meeting: Any) -> list[AgendaItem]:
+    """Applications with a proposal, of the funds the meeting's body owns: what the body is
+    asked to decide, best weighted score first."""
+    items = []
+    for fund_rows in (ranking(fund)[0] for fund in meeting.body.funds.all()):
+        items += [AgendaItem(r.application, r.score, r.requested) for r in fund_rows
+                  if r.application.status == Status.RECOMMENDED]
+    return items
+
+
+def unreported_delegated_decisions(meeting: Any) -> QuerySet[Any]:
+    from .models import Decision
+
+    return (Decision.objects.filter(body=meeting.body, meeting__isnull=True,
+                                    reported_at__isnull=True, decided_on__lte=meeting.date)
+            .select_related("application", "delegate"))

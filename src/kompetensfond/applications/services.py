@@ -504,3 +504,25 @@ def review_submit(*, actor: User | None, review: Review, scores: dict[int, int |
                  municipality=review.application.municipality,
                  changes={"scores": {criteria[pk].name: v for pk, v in scores.items()}})
     return review
+
+
+@service
+def delegated_decisions_report(*, actor: User | None, meeting: Meeting,
+                               decisions: Iterable[Decision]) -> int:
+    """Report delegated decisions to the body at ``meeting`` (anmälan av
+    delegationsbeslut): each is marked reported there, once."""
+    check(can_record_decisions(actor, meeting.body.municipality))
+    ids = [d.pk for d in decisions]
+    rows = Decision.objects.select_for_update().filter(
+        pk__in=ids, body=meeting.body, meeting__isnull=True, reported_at__isnull=True)
+    count = 0
+    for decision in rows:
+        decision.reported_at = meeting
+        decision.save(update_fields=["reported_at"])
+        count += 1
+    if count != len(ids):
+        raise ConflictError(_("Only the body's own delegated decisions that are not yet "
+                              "reported can be reported."), code="already_reported")
+    record_event(actor=actor, action="meeting.delegated_decisions_reported", obj=meeting,
+                 municipality=meeting.body.municipality, changes={"decisions": ids})
+    return count

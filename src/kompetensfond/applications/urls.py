@@ -21,4 +21,12 @@ urlpatterns = [
     path("<int:pk>/bedomning/", views.score_view, name="score"),
     path("fond/<int:pk>/kriterier/", views.criteria_view, name="criteria"),
     path("fond/<int:pk>/rangordning/", views.ranking_view, name="ranking"),
+    path("<int:pk>/protokollsutdrag.pdf", views.minutes_extract_view, name="minutes-extract"),
+    path("sammantraden/", views.meeting_list_view, name="meetings"),
+    path("sammantraden/ny/", views.meeting_create_view, name="meeting-create"),
+    path("sammantraden/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("sammantraden/<int:pk>/beslutsunderlag.pdf", views.decision_basis_view,
+         name="decision-basis"),
+    path("sammantraden/<int:pk>/anmal/", views.report_delegated_view,
+         name="report-delegated"),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kompetensfond.core.errors import DomainError
@@ -23,12 +24,14 @@ from kompetensfond.funds.selectors import access_fund, fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
 from kompetensfond.organisation.models import OrgUnit
 from kompetensfond.organisation.selectors import (
+    body_list,
     occupation_choices,
     org_unit_list,
     visible_unit_paths,
 )
 from kompetensfond.plans.models import PlanStatus, Strategy
 
+from .documents import decision_basis_pdf, minutes_extract_pdf
 from .forms import (
     ApplicationForm,
     AssignForm,
@@ -37,12 +40,13 @@ from .forms import (
     CriterionForm,
     DecisionForm,
     DelegatedDecisionForm,
+    MeetingForm,
     ReasonForm,
     RecommendForm,
     ScoreForm,
 )
 from .lifecycle import EDITABLE, allowed
-from .models import Application, Criterion, Review, Status
+from .models import Application, Criterion, Decision, Review, Status
 from .permissions import (
     can_apply_for,
     can_handle_applications,
@@ -53,8 +57,11 @@ from .selectors import (
     access_application,
     application_list,
     findings_for,
+    meeting_agenda,
+    meeting_list,
     ranking,
     review_summary,
+    unreported_delegated_decisions,
 )
 from .services import (
     Line,
@@ -69,6 +76,7 @@ from .services import (
     criterion_create,
     decision_record,
     decision_record_delegated,
+    delegated_decisions_report,
     meeting_create,
     review_submit,
     reviewers_assign,
@@ -375,3 +383,89 @@ def ranking_view(request: HttpRequest, pk: int) -> HttpResponse:
     rows, available = ranking(fund)
     return render(request, "applications/ranking.html", {
         "fund": fund, "rows": rows, "available": available})
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def minutes_extract_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application(request.user, pk)
+    check(can_view_application(request.user, application))
+    decision = get_object_or_404(Decision.objects.select_related(
+        "body", "meeting", "delegate", "application__unit", "application__fund"),
+        application=application)
+    name = (f"protokollsutdrag-{decision.decided_on.year}-{decision.paragraph}.pdf"
+            if decision.paragraph else f"delegationsbeslut-{application.pk}.pdf")
+    return _pdf_response(minutes_extract_pdf(decision), name)
+
+
+@login_required
+def meeting_list_view(request: HttpRequest) -> HttpResponse:
+    check(can_view_ledger(request.user))
+    return render(request, "applications/meeting_list.html", {
+        "meetings": meeting_list(user=request.user),
+        "can_record": bool(can_record_decisions(request.user, municipality_of(request.user))),  # type: ignore[arg-type]
+        "form": MeetingForm(bodies=body_list(user=request.user)),
+    })
+
+
+@login_required
+@require_POST
+def meeting_create_view(request: HttpRequest) -> HttpResponse:
+    form = MeetingForm(request.POST, bodies=body_list(user=request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose the body and the date of the meeting."))
+        return redirect("applications:meetings")
+    try:
+        meeting = meeting_create(actor=request.user, body=form.cleaned_data["body"],  # type: ignore[arg-type]
+                                 on=form.cleaned_data["date"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("applications:meetings")
+    return redirect("applications:meeting", meeting.pk)
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    check(can_view_ledger(request.user))
+    meeting = get_object_or_404(meeting_list(user=request.user), pk=pk)
+    return render(request, "applications/meeting_detail.html", {
+        "meeting": meeting, "agenda": meeting_agenda(meeting),
+        "decisions": meeting.decisions.select_related("application").order_by("paragraph"),
+        "unreported": unreported_delegated_decisions(meeting),
+        "reported": meeting.reported_decisions.select_related("application"),
+        "can_record": bool(can_record_decisions(request.user, meeting.body.municipality)),
+    })
+
+
+@login_required
+def decision_basis_view(request: HttpRequest, pk: int) -> HttpResponse:
+    check(can_view_ledger(request.user))
+    meeting = get_object_or_404(meeting_list(user=request.user), pk=pk)
+    return _pdf_response(decision_basis_pdf(meeting, meeting_agenda(meeting)),
+                         f"beslutsunderlag-{meeting.date.isoformat()}.pdf")
+
+
+@login_required
+@require_POST
+def report_delegated_view(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(meeting_list(user=request.user), pk=pk)
+    decisions = list(unreported_delegated_decisions(meeting).filter(
+        pk__in=request.POST.getlist("decisions")))
+    if not decisions:
+        messages.error(request, _("Choose the delegated decisions to report."))
+        return redirect("applications:meeting", meeting.pk)
+    try:
+        count = delegated_decisions_report(actor=request.user, meeting=meeting,  # type: ignore[arg-type]
+                                           decisions=decisions)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, ngettext("%(count)s delegated decision has been reported.",
+                                           "%(count)s delegated decisions have been reported.",
+                                           count) % {"count": count})
+    return redirect("applications:meeting", meeting.pk)
