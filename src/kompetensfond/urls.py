@@ -11,7 +11,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
-from kompetensfond.applications.apis import ApplicationViewSet
+from kompetensfond.applications.apis import ApplicationViewSet, MeetingViewSet
 from kompetensfond.core.apis import MeApi
 from kompetensfond.funds.apis import FundViewSet
 from kompetensfond.organisation.apis import (
@@ -31,6 +31,7 @@ router.register("funds", FundViewSet, basename="fund")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("guidelines", GuidelineViewSet, basename="guideline")
 router.register("applications", ApplicationViewSet, basename="application")
+router.register("meetings", MeetingViewSet, basename="meeting")
 
 api_v1 = [
     path("me/", MeApi.as_view(), name="me"),

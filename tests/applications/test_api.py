@@ -129,3 +129,36 @@ def test_another_municipality_gets_404(api_client, world, fund_admin,
     assert api_client.get(reverse("application-detail", args=[pk])).status_code == 404
     assert api_client.post(reverse("application-submit", args=[pk])).status_code == 404
     assert create(api_client, world).status_code == 404
+
+
+def test_reviews_and_meetings_through_the_api(api_client, world, fund_admin,
+                                              municipality) -> None:
+    from kompetensfond.applications.services import criterion_create
+
+    fit = criterion_create(actor=fund_admin, fund=world["fund"], name="Strategi", weight=2)
+    reviewer = member(municipality, Role.REVIEWER, username="bertil")
+    api_client.force_authenticate(fund_admin)
+    pk = create(api_client, world).json()["id"]
+    api_client.post(reverse("application-submit", args=[pk]))
+    response = api_client.post(reverse("application-assign-reviewers", args=[pk]),
+                               {"reviewers": [reviewer.pk]}, format="json")
+    assert response.json()["status"] == "in_review"
+    api_client.force_authenticate(reviewer)
+    refused = api_client.post(reverse("application-reviews", args=[pk]),
+                              {"scores": {str(fit.pk): 4}}, format="json")
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "conflict_not_declared"
+    done = api_client.post(reverse("application-reviews", args=[pk]),
+                           {"conflict": False, "scores": {str(fit.pk): 4}, "comment": "Bra"},
+                           format="json")
+    assert done.status_code == 200, done.json()
+    assert done.json()["score"] == "4.00"
+    api_client.force_authenticate(fund_admin)
+    api_client.post(reverse("application-recommend", args=[pk]), {"outcome": "granted"},
+                    format="json")
+    api_client.force_authenticate(world["secretary"])
+    api_client.post(reverse("application-decide", args=[pk]),
+                    {"outcome": "granted", "meeting_date": "2025-03-12"}, format="json")
+    meetings = api_client.get(reverse("meeting-list")).json()["results"]
+    assert meetings[0]["date"] == "2025-03-12"
+    assert meetings[0]["decisions"][0]["paragraph"] == 1

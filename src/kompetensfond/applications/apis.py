@@ -15,13 +15,22 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kompetensfond.core.models import User
 from kompetensfond.core.money import as_api_string
+from kompetensfond.core.permissions import check
 from kompetensfond.funds.selectors import fund_list
+from kompetensfond.ledger.permissions import can_view_ledger
 from kompetensfond.organisation.selectors import occupation_choices, org_unit_list
 from kompetensfond.plans.models import CostType, Strategy
 
-from .models import Application, Status
-from .selectors import access_application, application_list, findings_for
+from .models import Application, Meeting, Status
+from .selectors import (
+    access_application,
+    application_list,
+    findings_for,
+    meeting_list,
+    review_summary,
+)
 from .services import (
     GuidelineError,
     Line,
@@ -31,9 +40,12 @@ from .services import (
     application_start_review,
     application_submit,
     application_withdraw,
+    conflict_declare,
     decision_record,
     decision_record_delegated,
     meeting_create,
+    review_submit,
+    reviewers_assign,
 )
 
 OUTCOMES = [(Status.GRANTED, "granted"), (Status.PARTLY_GRANTED, "partly granted"),
@@ -108,6 +120,19 @@ class DecideSerializer(RecommendSerializer):
                                                    "omit for a delegated decision.")
     conditions = serializers.CharField(required=False, allow_blank=True, default="")
     case_number = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    reviewers = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+
+
+class ReviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    conflict = serializers.BooleanField(required=False, allow_null=True, default=None)
+    conflict_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    scores = serializers.DictField(child=serializers.IntegerField(allow_null=True),
+                                   required=False, help_text="criterion id → 1–5 or null "
+                                   "(not applicable)")
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -221,3 +246,72 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
                 decision_record(actor=request.user, application=application,  # type: ignore[arg-type]
                                 meeting=meeting, **data)
         return self._respond(application)
+
+    @extend_schema(request=AssignSerializer)
+    @action(detail=True, methods=["post"], url_path="assign-reviewers")
+    def assign_reviewers(self, request: Request, pk: str) -> Response:
+        application = access_application(request.user, pk)
+        body = AssignSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        reviewers = list(User.objects.filter(membership__municipality=application.municipality,
+                                             pk__in=body.validated_data["reviewers"]))
+        if len(reviewers) != len(set(body.validated_data["reviewers"])):
+            raise serializers.ValidationError({"reviewers": ["Okänd användare."]})
+        reviewers_assign(actor=request.user, application=application, reviewers=reviewers)  # type: ignore[arg-type]
+        return self._respond(application)
+
+    @extend_schema(request=ReviewSerializer)
+    @action(detail=True, methods=["get", "post"])
+    def reviews(self, request: Request, pk: str) -> Response:
+        """GET: the assessments the caller may see and the weighted score. POST (the
+        assigned reviewer): ``conflict`` first, then ``scores`` and ``comment``."""
+        application = access_application(request.user, pk)
+        if request.method == "POST":
+            review = get_object_or_404(application.reviews, reviewer_id=request.user.pk)
+            body = ReviewSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = body.validated_data
+            with transaction.atomic():
+                if data["conflict"] is not None:
+                    conflict_declare(actor=request.user, review=review,  # type: ignore[arg-type]
+                                     conflict=data["conflict"], reason=data["conflict_reason"])
+                if data.get("scores") is not None:
+                    review_submit(actor=request.user, review=review,  # type: ignore[arg-type]
+                                  scores={int(k): v for k, v in data["scores"].items()},
+                                  comment=data["comment"])
+        summary = review_summary(application, request.user)
+        return Response({
+            "score": None if summary.score is None else str(summary.score),
+            "reviews": [{"reviewer": row.review.reviewer.display_name,
+                         "conflict": row.review.conflict,
+                         "submitted": row.review.submitted_at is not None,
+                         "scores": {str(k): v for k, v in row.scores.items()},
+                         "weighted": None if row.mean is None else str(row.mean),
+                         "comment": row.review.comment} for row in summary.rows],
+        })
+
+
+class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    decisions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "body", "date", "decisions"]
+
+    def get_decisions(self, meeting: Meeting) -> list[dict[str, Any]]:
+        return [{"application": d.application_id, "paragraph": d.paragraph,
+                 "outcome": d.outcome, "amount": as_api_string(d.amount),
+                 "reference": d.reference} for d in meeting.decisions.order_by("paragraph")]
+
+
+class MeetingViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+    """Meetings of the municipality's bodies with the decisions taken at each."""
+
+    serializer_class = MeetingSerializer
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return Meeting.objects.none()
+        check(can_view_ledger(self.request.user))
+        return meeting_list(user=self.request.user).prefetch_related("decisions__body",
+                                                                     "decisions__meeting")
