@@ -276,3 +276,26 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.value if self.value is not None else '–'}"
+
+
+class Attachment(models.Model):
+    """A file attached to an application (PDF, Word, Excel or an image, at most 10 MB),
+    its type checked from its content. Served only to those who may see the application."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="attachments")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,12 +29,14 @@ from kompetensfond.plans.checks import Finding, delegate_for
 from kompetensfond.plans.models import CostType, DelegationRule, Strategy
 from kompetensfond.plans.selectors import delegations_of, guideline_of
 
+from .files import EXTENSIONS, MAX_SIZE, sniff
 from .lifecycle import DECIDED, EDITABLE, allowed
 from .models import (
     SCORE_MAX,
     SCORE_MIN,
     Application,
     ApplicationEvent,
+    Attachment,
     BudgetLine,
     Criterion,
     Decision,
@@ -526,3 +529,31 @@ def delegated_decisions_report(*, actor: User | None, meeting: Meeting,
     record_event(actor=actor, action="meeting.delegated_decisions_reported", obj=meeting,
                  municipality=meeting.body.municipality, changes={"decisions": ids})
     return count
+
+
+@service
+def attachment_add(*, actor: User | None, application: Application, name: str,
+                   content: bytes) -> Attachment:
+    """Attach a file to a draft (or an application returned for completion)."""
+    application = _lock(application)
+    check(can_apply_for(actor, application.unit))
+    if application.status not in EDITABLE:
+        raise ConflictError(_("Files are attached while the application is a draft or "
+                              "returned for completion."), code="illegal_transition")
+    if len(content) > MAX_SIZE:
+        raise ValidationError(_("The file is larger than 10 MB."),
+                              fields={"file": [_("The file is larger than 10 MB.")]})
+    kind = sniff(content)
+    if kind is None:
+        message = _("Attach a PDF, Word (DOCX) or Excel (XLSX) file or a PNG or JPEG image.")
+        raise ValidationError(message, fields={"file": [message]})
+    safe_name = (name.strip().replace("/", "_").replace("\\", "_") or "bilaga")[:200]
+    attachment = Attachment(application=application, name=safe_name, content_type=kind,
+                            size=len(content),
+                            uploaded_by=actor if actor and actor.pk else None)
+    attachment.file.save(f"{application.pk}.{EXTENSIONS[kind]}", ContentFile(content),
+                         save=False)
+    attachment.save()
+    record_event(actor=actor, action="application.attachment_added", obj=application,
+                 changes={"file": safe_name, "type": kind, "size": len(content)})
+    return attachment

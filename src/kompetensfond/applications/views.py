@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -32,6 +32,7 @@ from kompetensfond.organisation.selectors import (
 from kompetensfond.plans.models import PlanStatus, Strategy
 
 from .documents import decision_basis_pdf, minutes_extract_pdf
+from .files import MAX_SIZE
 from .forms import (
     ApplicationForm,
     AssignForm,
@@ -72,6 +73,7 @@ from .services import (
     application_submit,
     application_update,
     application_withdraw,
+    attachment_add,
     conflict_declare,
     criterion_create,
     decision_record,
@@ -197,6 +199,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "requested": sum((b.amount for b in budget), 0),
         "findings": findings_for(application) if status not in {Status.WITHDRAWN} else [],
         "events": application.events.select_related("actor"),
+        "attachments": application.attachments.all(),
         "decision": decision,
         "can_edit": can_apply and status in EDITABLE,
         "can_submit": can_apply and allowed("submit", status),
@@ -469,3 +472,29 @@ def report_delegated_view(request: HttpRequest, pk: int) -> HttpResponse:
                                            "%(count)s delegated decisions have been reported.",
                                            count) % {"count": count})
     return redirect("applications:meeting", meeting.pk)
+
+
+@login_required
+@require_POST
+def attachment_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
+    application = access_application(request.user, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a file to attach."))
+        return redirect("applications:detail", application.pk)
+    if upload.size and upload.size > MAX_SIZE:
+        messages.error(request, _("The file is larger than 10 MB."))
+        return redirect("applications:detail", application.pk)
+    return _act(request, pk, lambda a: attachment_add(
+        actor=request.user, application=a, name=upload.name or "",  # type: ignore[arg-type]
+        content=upload.read()), _("The file has been attached."))
+
+
+@login_required
+def attachment_download_view(request: HttpRequest, pk: int,
+                             attachment_pk: int) -> FileResponse:
+    application = access_application(request.user, pk)
+    check(can_view_application(request.user, application))
+    attachment = get_object_or_404(application.attachments, pk=attachment_pk)
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
+                        as_attachment=True, filename=attachment.name)
