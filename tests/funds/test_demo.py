@@ -103,3 +103,18 @@ def test_demo_applications_in_every_state() -> None:
                         "granted", "rejected", "withdrawn"}
     assert Decision.objects.filter(delegate__isnull=False).count() == 1
     assert Decision.objects.filter(paragraph__isnull=False).count() == 2
+
+
+def test_sodertalje_seed_grants_are_decided_applications() -> None:
+    from kompetensfond.applications.models import Decision
+
+    fund = build("sodertalje")
+    decisions = list(Decision.objects.filter(application__fund=fund)
+                     .order_by("decided_on").select_related("application"))
+    assert [d.application.title for d in decisions] == [
+        "Vård- och omsorgsutbildning på arbetstid", "Traineeprogram för nya socialsekreterare",
+        "Utbildning om psykoser"]
+    assert [(d.decided_on.year, d.paragraph) for d in decisions] == [(2018, 1), (2018, 2),
+                                                                     (2019, 1)]
+    assert all(d.case_number.startswith("KS ") for d in decisions)
+    assert fund_dashboard(fund, today=fund.end_date).balance.disbursed >= Decimal("7450000.00")

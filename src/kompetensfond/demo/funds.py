@@ -48,6 +48,48 @@ def _grants(demo: DemoMunicipality, fund: Fund, grants: list[Grant],
                                 earmark=earmark, org_unit=unit)  # type: ignore[arg-type]
 
 
+SODERTALJE_DECISIONS = [
+    ("Vård- och omsorgsboendet Lunden", "4200000.00", "4200000.00", date(2018, 9, 14),
+     "KS 2018/388", "Vård- och omsorgsutbildning på arbetstid"),
+    ("Barn och unga", "2800000.00", "2800000.00", date(2018, 11, 2), "KS 2018/451",
+     "Traineeprogram för nya socialsekreterare"),
+    ("Missbruk och kriminalitet", "450000.00", "450000.00", date(2019, 3, 15), "KS 2019/97",
+     "Utbildning om psykoser"),
+]
+
+
+def _decided_application(demo: DemoMunicipality, fund: Fund, unit_name: str, amount: Decimal,
+                         paid: Decimal, meeting_on: date, case_number: str,
+                         title: str) -> None:
+    """An application through the real life cycle, granted by the body at a meeting with
+    the next § and paid in full six months later."""
+    from kompetensfond.applications.models import Status
+    from kompetensfond.applications.services import (
+        Line,
+        application_create,
+        application_recommend,
+        application_submit,
+        decision_record,
+        meeting_create,
+    )
+
+    officer, secretary = demo.users[Role.FUND_ADMIN], demo.users[Role.SECRETARY]
+    unit = demo.units[unit_name]
+    application = application_create(
+        actor=officer, fund=fund, unit=unit, title=title, participants_women=18,
+        participants_men=4, purpose="Ur kommunstyrelsens ärende om kompetensfonden.",
+        lines=[Line("course_fee", meeting_on.year, amount)])
+    application_submit(actor=officer, application=application)
+    application_recommend(actor=officer, application=application, outcome=Status.GRANTED,
+                          amount=None, reason="Stärker medarbetarna i nuvarande och nya roller.")
+    meeting = meeting_create(actor=secretary, body=fund.owning_body, on=meeting_on)
+    decision_record(actor=secretary, application=application, meeting=meeting,
+                    outcome=Status.GRANTED, case_number=case_number)
+    paid_on = date(meeting_on.year + (meeting_on.month > 6), (meeting_on.month + 5) % 12 + 1, 28)
+    disbursement_create(actor=officer, fund=fund, amount=paid, subject=Subject.of(application),
+                        text=f"Utbetalning: {title}", on=paid_on, org_unit=unit)
+
+
 def build_sodertalje(demo: DemoMunicipality) -> Fund:
     actor = demo.users[Role.FUND_ADMIN]
     ks, kf = demo.bodies["Kommunstyrelsen"], demo.bodies["Kommunfullmäktige"]
@@ -66,15 +108,14 @@ def build_sodertalje(demo: DemoMunicipality) -> Fund:
                         source_text="Påfyllnad ur årets resultat 2018",
                         decision_body=kf, decision_date=date(2019, 5, 27), paragraph=80,
                         case_number="KS 2019/301")
+    # The seeds' three grants, applied for and decided before the guidelines existed
+    # (seed 000: "units have already applied and been granted money").
+    for unit, amount, paid, meeting_on, case, title in SODERTALJE_DECISIONS:
+        _decided_application(demo, fund, unit, Decimal(amount), Decimal(paid), meeting_on,
+                             case, title)
     _grants(demo, fund, [
-        Grant("Vård- och omsorgsboendet Lunden", Decimal("4200000.00"), date(2018, 9, 14),
-              "Vård- och omsorgsutbildning på arbetstid", paid=Decimal("4200000.00")),
         Grant("Hemtjänst Centrum", Decimal("2650000.00"), date(2019, 2, 8),
               "Undersköterskeutbildning för vårdbiträden", paid=Decimal("2400000.00")),
-        Grant("Barn och unga", Decimal("2800000.00"), date(2018, 11, 2),
-              "Traineeprogram för nya socialsekreterare", paid=Decimal("2800000.00")),
-        Grant("Missbruk och kriminalitet", Decimal("450000.00"), date(2019, 3, 15),
-              "Utbildning om psykoser", paid=Decimal("450000.00")),
         Grant("Förskoleområde Öst", Decimal("3100000.00"), date(2019, 9, 20),
               "Barnskötare till förskollärare", paid=Decimal("2100000.00")),
         Grant("HR-avdelningen", Decimal("1250000.00"), date(2020, 1, 17),
