@@ -70,15 +70,15 @@ def test_the_whole_path_in_the_ui(client, world, fund_admin, viewer) -> None:
     client.force_login(fund_admin)
     client.post(reverse("applications:review", args=[application.pk]))
     response = client.post(reverse("applications:recommend", args=[application.pk]), {
-        "outcome": "partly_granted", "amount": "400 000", "reason": "Fler deltagare behövs"},
-        follow=True)
+        "recommend-outcome": "partly_granted", "recommend-amount": "400 000",
+        "recommend-reason": "Fler deltagare behövs"}, follow=True)
     assert "Förslaget till beslut har registrerats." in response.content.decode()
 
     client.force_login(world["secretary"])
     response = client.post(reverse("applications:decide", args=[application.pk]), {
-        "meeting_date": "2025-03-12", "outcome": "partly_granted", "amount": "400 000",
-        "conditions": "Slutrapport senast 2026-01-31", "reason": "", "case_number": "KS 2025/9"},
-        follow=True)
+        "decision-meeting_date": "2025-03-12", "decision-outcome": "partly_granted",
+        "decision-amount": "400 000", "decision-conditions": "Slutrapport senast 2026-01-31",
+        "decision-reason": "", "decision-case_number": "KS 2025/9"}, follow=True)
     page = response.content.decode()
     assert "Beslutet har registrerats." in page
     assert "2025-03-12 §\xa01, dnr KS 2025/9" in page
@@ -107,15 +107,14 @@ def test_a_decision_that_would_overdraw_writes_nothing(client, world, fund_admin
     client.post(reverse("applications:submit", args=[application.pk]))
     client.force_login(fund_admin)
     client.post(reverse("applications:recommend", args=[application.pk]), {
-        "outcome": "granted", "reason": ""})
+        "recommend-outcome": "granted", "recommend-reason": ""})
     from kompetensfond.ledger.services import Subject, commitment_create
 
     commitment_create(actor=fund_admin, fund=world["fund"], amount="700000.00",
                       subject=Subject("x", "1"), text="Annat", on=date(2025, 1, 2))
     client.force_login(world["secretary"])
     response = client.post(reverse("applications:decide", args=[application.pk]), {
-        "meeting_date": "2025-03-12", "outcome": "granted", "amount": "", "conditions": "",
-        "reason": "", "case_number": ""}, follow=True)
+        "decision-meeting_date": "2025-03-12", "decision-outcome": "granted"}, follow=True)
     assert "Tillgängligt: 300\xa0000,00\xa0kr" in response.content.decode()
     assert not Decision.objects.exists()
     from kompetensfond.applications.models import Meeting
@@ -146,4 +145,5 @@ def test_another_municipality_cannot_see_or_decide(client, api_client, world,
     client.force_login(outsider)
     assert client.get(reverse("applications:detail", args=[application.pk])).status_code == 404
     assert client.post(reverse("applications:decide", args=[application.pk]), {
-        "meeting_date": "2025-03-12", "outcome": "granted"}).status_code == 404
+        "decision-meeting_date": "2025-03-12",
+        "decision-outcome": "granted"}).status_code == 404

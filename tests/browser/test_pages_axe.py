@@ -224,3 +224,53 @@ def test_a_draft_plan_with_targets_in_the_browser(page: Page, live_server, demo_
     page.get_by_role("button", name="Spara").click()
     expect(page.get_by_role("alert")).to_contain_text("Antalet måste vara minst 1.")
     assert_accessible(page)
+
+
+@pytest.fixture
+def running_town(ssyk):
+    town = build_municipality(SPECS[3])  # Stockholm: a fund in use, rounds open all year
+    town.fund = build_funds(town)  # type: ignore[attr-defined]
+    build_guideline(town, town.fund, build_plan(town))  # type: ignore[attr-defined]
+    return town
+
+
+def test_from_draft_to_decision_in_the_browser(page: Page, live_server, running_town) -> None:
+    from kompetensfond.applications.models import Application, Decision
+
+    base = live_server.url
+    log_in(page, base, "stockholm-chef", DEMO_PASSWORD)
+    page.goto(base + "/ansokningar/ny/")
+    page.locator("#id_fund").select_option(label="Stadens kompetensfond")
+    page.locator("#id_unit").select_option(label="Socialtjänst barn och unga")
+    page.locator("#id_title").fill("Handledning i barnutredningar")
+    page.locator("#id_participants_women").fill("9")
+    page.locator("#id_budget-0-cost_type").select_option("course_fee")
+    page.locator("#id_budget-0-year").fill("2026")
+    page.locator("#id_budget-0-amount").fill("180 000")
+    assert_accessible(page)
+    page.get_by_role("button", name="Spara utkast").click()
+    expect(page.get_by_role("status")).to_contain_text("Ansökan har sparats som utkast.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Skicka in ansökan").click()
+    expect(page.get_by_role("status")).to_contain_text("Ansökan har skickats in.")
+    application = Application.objects.get(title="Handledning i barnutredningar")
+    page.get_by_role("button", name="Logga ut").click()
+
+    log_in(page, base, "stockholm-handlaggare", DEMO_PASSWORD)
+    page.goto(f"{base}/ansokningar/{application.pk}/")
+    page.locator("#id_recommend-outcome_0").check()
+    page.get_by_role("button", name="Lämna förslag", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Förslaget till beslut har registrerats.")
+    page.get_by_role("button", name="Logga ut").click()
+
+    log_in(page, base, "stockholm-sekreterare", DEMO_PASSWORD)
+    page.goto(f"{base}/ansokningar/{application.pk}/")
+    assert_accessible(page)
+    page.locator("#id_decision-meeting_date").fill("2026-11-20")
+    page.locator("#id_decision-outcome_0").check()
+    page.locator("#id_decision-case_number").fill("KS 2026/321")
+    page.get_by_role("button", name="Registrera beslut").click()
+    expect(page.get_by_role("status")).to_contain_text("Beslutet har registrerats.")
+    expect(page.locator("main")).to_contain_text("2026-11-20 §\u00a01, dnr KS 2026/321")
+    assert_accessible(page)
+    assert Decision.objects.get(application=application).amount == 180000

@@ -215,9 +215,10 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if can_handle and status in {Status.SUBMITTED, Status.IN_REVIEW} else None,
         "conflict_form": ConflictForm(), "score_form": ScoreForm(
             criteria=Criterion.objects.filter(fund_id=application.fund_id)),
-        "reason_form": ReasonForm(), "recommend_form": RecommendForm(),
-        "decision_form": DecisionForm(initial={"meeting_date": timezone.localdate()}),
-        "delegated_form": DelegatedDecisionForm(),
+        "reason_form": ReasonForm(), "recommend_form": RecommendForm(prefix="recommend"),
+        "decision_form": DecisionForm(prefix="decision",
+                                      initial={"meeting_date": timezone.localdate()}),
+        "delegated_form": DelegatedDecisionForm(prefix="delegated"),
     })
 
 
@@ -266,8 +267,8 @@ def withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _form_action(request: HttpRequest, pk: int, form_class: Any, action: Any,
-                 success: str) -> HttpResponse:
-    form = form_class(request.POST)
+                 success: str, prefix: str | None = None) -> HttpResponse:
+    form = form_class(request.POST, prefix=prefix)
     if not form.is_valid():
         application = access_application(request.user, pk)
         for errors in form.errors.values():
@@ -282,7 +283,7 @@ def _form_action(request: HttpRequest, pk: int, form_class: Any, action: Any,
 def recommend_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_action(request, pk, RecommendForm, lambda a, d: application_recommend(
         actor=request.user, application=a, outcome=d["outcome"], amount=d["amount"],  # type: ignore[arg-type]
-        reason=d["reason"]), _("The proposed decision has been recorded."))
+        reason=d["reason"]), _("The proposed decision has been recorded."), prefix="recommend")
 
 
 @login_required
@@ -300,7 +301,8 @@ def decide_view(request: HttpRequest, pk: int) -> HttpResponse:
                                conditions=data["conditions"], reason=data["reason"],
                                case_number=data["case_number"])
 
-    return _form_action(request, pk, DecisionForm, decide, _("The decision has been recorded."))
+    return _form_action(request, pk, DecisionForm, decide, _("The decision has been recorded."),
+                        prefix="decision")
 
 
 @login_required
@@ -309,7 +311,7 @@ def decide_delegated_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_action(request, pk, DelegatedDecisionForm, lambda a, d: decision_record_delegated(
         actor=request.user, application=a, outcome=d["outcome"], amount=d["amount"],  # type: ignore[arg-type]
         conditions=d["conditions"], reason=d["reason"], case_number=d["case_number"]),
-        _("The delegated decision has been recorded."))
+        _("The delegated decision has been recorded."), prefix="delegated")
 
 
 
