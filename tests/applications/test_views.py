@@ -147,3 +147,17 @@ def test_another_municipality_cannot_see_or_decide(client, api_client, world,
     assert client.post(reverse("applications:decide", args=[application.pk]), {
         "decision-meeting_date": "2025-03-12",
         "decision-outcome": "granted"}).status_code == 404
+
+
+def test_live_guideline_check_while_filling_in_the_form(client, world) -> None:
+    client.force_login(world["manager"])
+    response = client.post(reverse("applications:check"), form_data(world, "600 000",
+                                                                     strategies=[]))
+    page = response.content.decode()
+    assert "högst 500\xa0000,00\xa0kr" in page
+    assert "Koppla ansökan till minst en strategi" in page
+    assert not Application.objects.exists()  # nothing is saved
+    ok = client.post(reverse("applications:check"), form_data(world, "400 000")).content
+    assert "följer fondens riktlinjer" in ok.decode()
+    blank = client.post(reverse("applications:check"), {}).content.decode()
+    assert "Välj fonden" in blank

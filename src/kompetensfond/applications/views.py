@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -29,7 +30,9 @@ from kompetensfond.organisation.selectors import (
     org_unit_list,
     visible_unit_paths,
 )
+from kompetensfond.plans.checks import ApplicationData, BudgetLine, guideline_check
 from kompetensfond.plans.models import PlanStatus, Strategy
+from kompetensfond.plans.selectors import guideline_of, rules_of
 
 from .documents import decision_basis_pdf, minutes_extract_pdf
 from .files import MAX_SIZE
@@ -500,3 +503,32 @@ def attachment_download_view(request: HttpRequest, pk: int,
     attachment = get_object_or_404(application.attachments, pk=attachment_pk)
     return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type,
                         as_attachment=True, filename=attachment.name)
+
+
+@login_required
+@require_POST
+def live_check_view(request: HttpRequest) -> HttpResponse:
+    """The guideline findings for the application form as it is filled in (htmx): nothing
+    is saved."""
+    form = _application_form(request, request.POST)
+    formset = BudgetFormSet(request.POST, prefix="budget")
+    form.is_valid()
+    formset.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    fund = data.get("fund")
+    findings: list[Any] = []
+    if fund is not None and (guideline := guideline_of(fund)) is not None:
+        lines = [BudgetLine(f.cleaned_data["cost_type"], f.cleaned_data["amount"])
+                 for f in formset.forms
+                 if getattr(f, "cleaned_data", None) and f.cleaned_data.get("cost_type")
+                 and f.cleaned_data.get("amount")]
+        application = ApplicationData(
+            budget=lines,
+            participants=sum(data.get(k) or 0 for k in (
+                "participants_women", "participants_men", "participants_other")),
+            cofunding=data.get("cofunding") or Decimal("0.00"),
+            strategy_ids=[s.pk for s in data.get("strategies") or []],
+            occupation_codes=[o.ssyk_code for o in data.get("occupations") or []])
+        findings = guideline_check(rules_of(guideline), application)
+    return render(request, "applications/_findings.html",
+                  {"findings": findings, "checked": fund is not None})
