@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -135,6 +135,11 @@ class ReviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+def _user(request: Request) -> User:
+    """The authenticated caller (every view here requires a member of the municipality)."""
+    return cast(User, request.user)
+
+
 class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = ApplicationSerializer
 
@@ -189,42 +194,41 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
                             status=status.HTTP_400_BAD_REQUEST)
         return self._respond(application)
 
+    def _apply(self, request: Request, pk: str, serializer_class: Any, run: Any) -> Response:
+        """Validate the body (if any), call the service through ``run(application, data)``
+        and answer with the application as it now is."""
+        application = access_application(request.user, pk)
+        data: dict[str, Any] = {}
+        if serializer_class is not None:
+            body = serializer_class(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = dict(body.validated_data)
+        run(application, data)
+        return self._respond(application)
+
     @extend_schema(request=None)
     @action(detail=True, methods=["post"], url_path="start-review")
     def start_review(self, request: Request, pk: str) -> Response:
-        application = access_application(request.user, pk)
-        application_start_review(actor=request.user, application=application)  # type: ignore[arg-type]
-        return self._respond(application)
+        return self._apply(request, pk, None, lambda a, d: application_start_review(
+            actor=_user(request), application=a))
 
     @extend_schema(request=ReasonSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_completion(self, request: Request, pk: str) -> Response:
-        application = access_application(request.user, pk)
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        application_return(actor=request.user, application=application,  # type: ignore[arg-type]
-                           reason=body.validated_data["reason"])
-        return self._respond(application)
+        return self._apply(request, pk, ReasonSerializer, lambda a, d: application_return(
+            actor=_user(request), application=a, reason=d["reason"]))
 
     @extend_schema(request=ReasonSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
-        application = access_application(request.user, pk)
-        body = ReasonSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        application_withdraw(actor=request.user, application=application,  # type: ignore[arg-type]
-                             reason=body.validated_data["reason"])
-        return self._respond(application)
+        return self._apply(request, pk, ReasonSerializer, lambda a, d: application_withdraw(
+            actor=_user(request), application=a, reason=d["reason"]))
 
     @extend_schema(request=RecommendSerializer)
     @action(detail=True, methods=["post"])
     def recommend(self, request: Request, pk: str) -> Response:
-        application = access_application(request.user, pk)
-        body = RecommendSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        application_recommend(actor=request.user, application=application,  # type: ignore[arg-type]
-                              **body.validated_data)
-        return self._respond(application)
+        return self._apply(request, pk, RecommendSerializer, lambda a, d: application_recommend(
+            actor=_user(request), application=a, **d))
 
     @extend_schema(request=DecideSerializer)
     @action(detail=True, methods=["post"])
