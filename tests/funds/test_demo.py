@@ -118,3 +118,18 @@ def test_sodertalje_seed_grants_are_decided_applications() -> None:
                                                                      (2019, 1)]
     assert all(d.case_number.startswith("KS ") for d in decisions)
     assert fund_dashboard(fund, today=fund.end_date).balance.disbursed >= Decimal("7450000.00")
+
+
+def test_demo_applications_in_a_closed_period_use_the_frames() -> None:
+    from kompetensfond.applications.models import Application
+    from kompetensfond.demo.applications import build_applications
+
+    spec = next(s for s in SPECS if s.slug == "botkyrka")
+    demo = build_municipality(spec)
+    fund = build_funds(demo)
+    assert build_applications(demo, fund) == 9
+    granted = Application.objects.filter(status="granted")
+    assert granted.count() == 2
+    # all of Botkyrka's money is in frames: the grants come from the education frame
+    assert {a.earmark.name for a in granted} == {"Ram utbildning"}
+    assert all(a.decision.decided_on <= fund.end_date for a in granted)

@@ -1,9 +1,9 @@
-"""Demo applications in every state, through the real services, for a fund whose period
-and application round are open today (Stockholm's city fund in the demo)."""
+"""Demo applications in every state, through the real services, in every demo fund."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -24,45 +24,72 @@ from kompetensfond.applications.services import (
     reviewers_assign,
 )
 from kompetensfond.core.models import Role
-from kompetensfond.funds.models import Fund
+from kompetensfond.core.permissions import managed_unit_ids
+from kompetensfond.funds.models import Earmark, Fund
+from kompetensfond.ledger.selectors import fund_dashboard
+from kompetensfond.organisation.models import OrgUnit
+from kompetensfond.plans.selectors import guideline_of
 
 from .organisation import DemoMunicipality
 
-# (title, unit, amount, state to leave it in)
+# (title, amount, state to leave it in)
 SPREAD = [
-    ("Handledning i barnutredningar, vår", "Socialtjänst barn och unga", "180000.00", "draft"),
-    ("Motiverande samtal för socialsekreterare", "Socialtjänst vuxen", "240000.00",
-     "submitted"),
-    ("Undersköterskeutbildning på arbetstid", "Äldreomsorg", "420000.00", "in_review"),
-    ("Språkutveckling i förskolan", "Förskola", "150000.00", "returned"),
-    ("Traumamedveten omsorg", "Socialtjänst barn och unga", "320000.00", "recommended"),
-    ("Barnskötare till förskollärare", "Förskola", "450000.00", "granted"),
-    ("Utbildning i samtal med barn", "Socialtjänst barn och unga", "95000.00", "delegated"),
-    ("Konferensresa utan koppling till planen", "Socialtjänst vuxen", "60000.00",
-     "rejected"),
-    ("Kurs som ställdes in", "Äldreomsorg", "40000.00", "withdrawn"),
+    ("Handledning i utredningsarbete", "180000.00", "draft"),
+    ("Motiverande samtal", "240000.00", "submitted"),
+    ("Utbildning på arbetstid", "420000.00", "in_review"),
+    ("Språkutveckling", "150000.00", "returned"),
+    ("Traumamedveten omsorg", "320000.00", "recommended"),
+    ("Vidareutbildning till bristyrke", "450000.00", "granted"),
+    ("Utbildning i samtal med barn", "95000.00", "delegated"),
+    ("Konferensresa utan koppling till planen", "60000.00", "rejected"),
+    ("Kurs som ställdes in", "40000.00", "withdrawn"),
 ]
+NEEDED = sum(Decimal(amount) for _t, amount, state in SPREAD
+             if state in {"granted", "delegated"})
+
+
+def _earmark_for(fund: Fund, unit: OrgUnit) -> Earmark | None:
+    """None when the fund has enough unearmarked money; else the earmark open to the
+    unit's administration with the most money left (Botkyrka's frames, Örebro's pots)."""
+    board = fund_dashboard(fund, today=fund.end_date)
+    if board.balance.unearmarked >= NEEDED:
+        return None
+    root = int(unit.path.strip("/").split("/")[0])
+    candidates = [e for e in fund.earmarks.all()
+                  if e.administration_id in (None, root)
+                  and board.earmarks.get(e.pk) and board.earmarks[e.pk].available >= NEEDED]
+    return max(candidates, key=lambda e: board.earmarks[e.pk].available, default=None)
 
 
 def build_applications(demo: DemoMunicipality, fund: Fund | None) -> int:
-    if fund is None or not fund.start_date <= timezone.localdate() <= fund.end_date:
+    """Applications in every state. For a fund in use they are dated today; for a fund
+    whose period is over, a month before its end (and built before its guidelines, whose
+    application rounds are long closed)."""
+    if fund is None:
         return 0
+    today = timezone.localdate()
+    on = today if fund.start_date <= today <= fund.end_date else (
+        fund.end_date - timedelta(days=30))
     manager = demo.users[Role.UNIT_MANAGER]
     officer = demo.users[Role.FUND_ADMIN]
     secretary = demo.users[Role.SECRETARY]
-    year = timezone.localdate().year
     reviewer = demo.users[Role.REVIEWER]
+    root = next(iter(managed_unit_ids(manager)))
+    units = ([u for u in demo.units.values() if u.parent_id == root]
+             or [u for u in demo.units.values() if u.pk == root])
+    earmark = _earmark_for(fund, units[0])
     criteria = [criterion_create(actor=officer, fund=fund, name=name, weight=weight)
                 for name, weight in (("Koppling till strategierna", 3), ("Bristyrke", 2),
                                      ("Jämställdhet", 1), ("Kostnad per deltagare", 2))]
     meeting = meeting_create(actor=secretary, body=fund.owning_body,
-                             on=timezone.localdate() - timedelta(days=7))
-    for n, (title, unit_name, amount, state) in enumerate(SPREAD, start=1):
+                             on=max(on - timedelta(days=7), fund.start_date))
+    guideline = guideline_of(fund)
+    for n, (title, amount, state) in enumerate(SPREAD, start=1):
         application = application_create(
-            actor=manager, fund=fund, unit=demo.units[unit_name], title=title,
+            actor=manager, fund=fund, unit=units[n % len(units)], title=title,
             purpose="Kompetensutveckling enligt enhetens plan.", participants_women=6 + n,
-            participants_men=2, cofunding="25000.00",
-            lines=[Line("course_fee", year, amount)])
+            participants_men=2, cofunding="25000.00", earmark=earmark,
+            lines=[Line("course_fee", on.year, amount)])
         if state == "draft":
             continue
         application_submit(actor=manager, application=application)
@@ -90,12 +117,12 @@ def build_applications(demo: DemoMunicipality, fund: Fund | None) -> int:
                               if outcome == Status.REJECTED else "Bygger på planen.")
         if state == "recommended":
             continue
-        if state == "delegated":
-            decision_record_delegated(actor=officer, application=application,
-                                      outcome=Status.GRANTED, case_number=f"SDN {year}/{n}")
+        if state == "delegated" and guideline is not None and guideline.delegations.exists():
+            decision_record_delegated(actor=officer, application=application, on=on,
+                                      outcome=Status.GRANTED, case_number=f"{on.year}/{n}")
         else:
             decision_record(actor=secretary, application=application, meeting=meeting,
-                            outcome=outcome, case_number=f"KS {year}/{100 + n}",
+                            outcome=outcome, case_number=f"{on.year}/{100 + n}",
                             reason="" if outcome == Status.GRANTED
                             else "Saknar koppling till kompetensförsörjningsplanen.")
     return len(SPREAD)

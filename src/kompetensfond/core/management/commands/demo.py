@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from kompetensfond.core.i18n import record_language
 from kompetensfond.core.models import Municipality, User
@@ -39,9 +40,13 @@ class Command(BaseCommand):
                 job = build_staff(demo.municipality)
                 fund = build_funds(demo)
                 plan = build_plan(demo)
-                if fund is not None:
+                if fund is not None and fund.end_date < timezone.localdate():
+                    # a closed period: its applications came before today's rules
+                    build_applications(demo, fund)
                     build_guideline(demo, fund, plan)
-                build_applications(demo, fund)
+                elif fund is not None:
+                    build_guideline(demo, fund, plan)
+                    build_applications(demo, fund)
                 self.stdout.write(f"Skapade {spec.name} med {job.counts['new']} medarbetare"
                                   + (f" och fonden {fund.name}" if fund else ""))
             if not User.objects.filter(username="plattform").exists():
