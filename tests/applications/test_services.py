@@ -316,3 +316,20 @@ def test_concurrent_decisions_take_unique_paragraphs_without_gaps(municipality) 
         paragraphs = [p for p in pool.map(decide, applications) if p is not None]
     assert len(paragraphs) == 20
     assert sorted(paragraphs) == list(range(1, 21))  # unique, and no gaps from the refusals
+
+
+def test_named_participants_from_the_register(setup) -> None:
+    from tests.factories import EmployeeFactory
+
+    s = setup
+    EmployeeFactory(unit=s["unit"], employee_number="1001", gender="woman")
+    EmployeeFactory(unit=s["unit"], employee_number="1002", gender="man")
+    EmployeeFactory(unit=OrgUnitFactory(municipality=s["fund"].municipality),
+                    employee_number="2001")  # outside the unit's subtree
+    application = draft(s, employee_numbers=["1001", "1002"])
+    assert application.participants_women == 1
+    assert application.participants_men == 1
+    assert {e.employee_number for e in application.named_participants.all()} == {"1001", "1002"}
+    with pytest.raises(ValidationError) as exc:
+        draft(s, employee_numbers=["1001", "2001"])
+    assert "2001" in exc.value.message

@@ -97,6 +97,9 @@ class ApplicationCreateSerializer(serializers.Serializer):  # type: ignore[type-
                                        default=list)
     occupations = serializers.ListField(child=serializers.CharField(), required=False,
                                         default=list, help_text="SSYK codes")
+    employee_numbers = serializers.ListField(child=serializers.CharField(), required=False,
+                                             default=list,
+                                             help_text="named participants (employee numbers)")
     participants_women = serializers.IntegerField(min_value=0, default=0)
     participants_men = serializers.IntegerField(min_value=0, default=0)
     participants_other = serializers.IntegerField(min_value=0, default=0)

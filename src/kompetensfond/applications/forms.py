@@ -34,7 +34,15 @@ class ApplicationForm(forms.Form):
     participants_men = forms.IntegerField(label=_("Participants: men"), min_value=0, initial=0)
     participants_other = forms.IntegerField(label=_("Participants: other or not stated"),
                                             min_value=0, initial=0)
+    employee_numbers = forms.CharField(
+        label=_("Named participants"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Employee numbers from the staff register, one per line. When given, "
+                    "the counts by gender are taken from them."))
     cofunding = MoneyFormField(label=_("Co-funding by the unit"), required=False)
+
+    def clean_employee_numbers(self) -> list[str]:
+        text = self.cleaned_data.get("employee_numbers") or ""
+        return [n for n in text.replace(",", "\n").split() if n]
     earmark = forms.ModelChoiceField(label=_("Requested earmark"), required=False,
                                      queryset=Earmark.objects.none(),
                                      empty_label=_("No earmark"))

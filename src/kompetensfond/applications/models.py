@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from kompetensfond.core.models import Municipality
 from kompetensfond.core.money import MoneyField
 from kompetensfond.funds.models import Earmark, Fund
-from kompetensfond.organisation.models import Body, Occupation, OrgUnit
+from kompetensfond.organisation.models import Body, Employee, Occupation, OrgUnit
 from kompetensfond.plans.models import CostType, Strategy
 
 
@@ -46,6 +46,9 @@ class Application(models.Model):
                                          blank=True, related_name="+")
     start_date = models.DateField(_("start"), null=True, blank=True)
     end_date = models.DateField(_("end"), null=True, blank=True)
+    named_participants = models.ManyToManyField(
+        Employee, verbose_name=_("named participants"), blank=True, related_name="+",
+        help_text=_("Employees from the staff register; the counts by gender follow them."))
     participants_women = models.PositiveIntegerField(_("women"), default=0)
     participants_men = models.PositiveIntegerField(_("men"), default=0)
     participants_other = models.PositiveIntegerField(_("other or not stated"), default=0)

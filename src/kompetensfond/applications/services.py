@@ -23,7 +23,7 @@ from kompetensfond.core.services import service
 from kompetensfond.funds.models import Earmark, Fund
 from kompetensfond.ledger.amounts import positive_amount
 from kompetensfond.ledger.services import Subject, commitment_create
-from kompetensfond.organisation.models import Body, Occupation, OrgUnit
+from kompetensfond.organisation.models import Body, Employee, Gender, Occupation, OrgUnit
 from kompetensfond.organisation.services import paragraph_next
 from kompetensfond.plans.checks import Finding, delegate_for
 from kompetensfond.plans.models import CostType, DelegationRule, Strategy
@@ -150,6 +150,28 @@ def _clean(fund: Fund, unit: OrgUnit, values: dict[str, Any], lines: Sequence[Li
     return budget
 
 
+def _named(unit: OrgUnit, employee_numbers: Iterable[str],
+           values: dict[str, Any]) -> list[Employee]:
+    """Named participants: employees of the unit's subtree by employee number. When there
+    are any, the counts by gender are taken from them."""
+    numbers = sorted({n.strip() for n in employee_numbers if n and n.strip()})
+    if not numbers:
+        return []
+    employees = list(Employee.objects.filter(municipality_id=unit.municipality_id,
+                                             unit__path__startswith=unit.path,
+                                             employee_number__in=numbers))
+    unknown = sorted(set(numbers) - {e.employee_number for e in employees})
+    if unknown:
+        message = _("No employee of the unit has the number %(numbers)s.") % {
+            "numbers": ", ".join(unknown)}
+        raise ValidationError(message, fields={"employee_numbers": [message]})
+    values["participants_women"] = sum(e.gender == Gender.WOMAN for e in employees)
+    values["participants_men"] = sum(e.gender == Gender.MAN for e in employees)
+    values["participants_other"] = len(employees) - values["participants_women"] - values[
+        "participants_men"]
+    return employees
+
+
 def _save_relations(application: Application, budget: list[BudgetLine],
                     strategies: Sequence[Strategy], occupations: Sequence[Occupation]) -> None:
     application.budget_lines.all().delete()
@@ -164,13 +186,16 @@ def _save_relations(application: Application, budget: list[BudgetLine],
 def application_create(
     *, actor: User | None, fund: Fund, unit: OrgUnit, title: str, lines: Sequence[Line] = (),
     strategies: Iterable[Strategy] = (), occupations: Iterable[Occupation] = (),
-    earmark: Earmark | None = None, contact: User | None = None, **values: Any,
+    earmark: Earmark | None = None, contact: User | None = None,
+    employee_numbers: Iterable[str] = (), **values: Any,
 ) -> Application:
-    """A draft application of ``unit`` to ``fund``; saved as the user goes."""
+    """A draft application of ``unit`` to ``fund``, with participants as counts by gender
+    or as named employees of the unit's subtree (``employee_numbers``)."""
     check(can_apply_for(actor, unit))
     strategies, occupations = list(strategies), list(occupations)
     values = {"title": title, **values}
     budget = _clean(fund, unit, values, lines, strategies, occupations, earmark)
+    named = _named(unit, employee_numbers, values)
     contact = contact or actor
     if contact is None:
         raise ValidationError(_("Choose the contact person."))
@@ -178,6 +203,7 @@ def application_create(
         municipality=fund.municipality, fund=fund, unit=unit, earmark=earmark,
         contact=contact, **{k: v for k, v in values.items() if k in FIELDS})
     _save_relations(application, budget, strategies, occupations)
+    application.named_participants.set(named)
     ApplicationEvent.objects.create(application=application, to_status=Status.DRAFT,
                                     actor=actor if actor and actor.pk else None)
     record_event(actor=actor, action="application.created", obj=application,
@@ -190,7 +216,7 @@ def application_create(
 def application_update(
     *, actor: User | None, application: Application, lines: Sequence[Line] = (),
     strategies: Iterable[Strategy] = (), occupations: Iterable[Occupation] = (),
-    earmark: Earmark | None = None, **values: Any,
+    earmark: Earmark | None = None, employee_numbers: Iterable[str] = (), **values: Any,
 ) -> Application:
     """Change a draft, or an application returned for completion."""
     application = _lock(application)
@@ -202,12 +228,14 @@ def application_update(
     values = {"title": application.title, **values}
     budget = _clean(application.fund, application.unit, values, lines, strategies,
                     occupations, earmark)
+    named = _named(application.unit, employee_numbers, values)
     for key, value in values.items():
         if key in FIELDS:
             setattr(application, key, value)
     application.earmark = earmark
     application.save()
     _save_relations(application, budget, strategies, occupations)
+    application.named_participants.set(named)
     record_event(actor=actor, action="application.updated", obj=application,
                  changes={"requested": sum((b.amount for b in budget), Decimal(0))})
     return application

@@ -142,7 +142,9 @@ def _save_application(request: HttpRequest, application: Application | None) -> 
                    "participants_women": application.participants_women,
                    "participants_men": application.participants_men,
                    "participants_other": application.participants_other,
-                   "cofunding": application.cofunding, "earmark": application.earmark_id}
+                   "cofunding": application.cofunding, "earmark": application.earmark_id,
+                   "employee_numbers": "\n".join(application.named_participants.values_list(
+                       "employee_number", flat=True))}
         budget_initial = [{"cost_type": b.cost_type, "year": b.year, "amount": b.amount}
                           for b in application.budget_lines.all()]
     form = _application_form(request, request.POST or None, initial=initial)
@@ -524,7 +526,7 @@ def live_check_view(request: HttpRequest) -> HttpResponse:
                  and f.cleaned_data.get("amount")]
         application = ApplicationData(
             budget=lines,
-            participants=sum(data.get(k) or 0 for k in (
+            participants=len(data.get("employee_numbers") or []) or sum(data.get(k) or 0 for k in (
                 "participants_women", "participants_men", "participants_other")),
             cofunding=data.get("cofunding") or Decimal("0.00"),
             strategy_ids=[s.pk for s in data.get("strategies") or []],
