@@ -124,6 +124,27 @@ def _insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any
         cursor.execute(sql, [value for row in rows for value in row])
 
 
+TXN_COLUMNS = ("fund_id", "kind", "date", "text", "earmark_id", "org_unit_id", "source_type",
+               "source_id", "actor_id", "created_at", "idempotency_key", "reverses_id",
+               "reason")
+
+
+def _insert_transaction(txn: LedgerTransaction) -> None:
+    """INSERT … RETURNING id of the transaction row (the ORM's ``create`` cost a fifth of a
+    commitment's CPU time); the model instance is marked saved."""
+    field = LedgerTransaction._meta.get_field("created_at")
+    values = [getattr(txn, column) for column in TXN_COLUMNS]
+    values[TXN_COLUMNS.index("created_at")] = field.get_db_prep_value(
+        txn.created_at, connection)
+    sql = (f"INSERT INTO {LedgerTransaction._meta.db_table} ({', '.join(TXN_COLUMNS)}) "
+           f"VALUES ({', '.join(['%s'] * len(TXN_COLUMNS))}) RETURNING id")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        (txn.pk,) = cursor.fetchone()
+    txn._state.adding = False
+    txn._state.db = connection.alias
+
+
 def _select_accounts(fund: Fund, keys: Sequence[AccountKey]) -> list[tuple[Any, ...]]:
     conditions: list[str] = []
     params: list[Any] = [fund.pk]
@@ -263,13 +284,15 @@ def _transact(
     moved = sum((a for _acc, a in entries if a > 0), ZERO)
     if (done := _replay(fund, idempotency_key, kind, moved)):
         return done
+    txn = LedgerTransaction(
+        fund=fund, kind=kind, date=on, text=text[:255], earmark=earmark, org_unit=org_unit,
+        source_type=source.type, source_id=source.id,
+        actor=actor if actor is not None and actor.pk else None,
+        idempotency_key=idempotency_key or None, reverses=reverses, reason=reason,
+        created_at=timezone.now(),
+    )
     try:  # no savepoint needed: on an IntegrityError the whole service is rolled back
-        txn = LedgerTransaction.objects.create(
-            fund=fund, kind=kind, date=on, text=text[:255], earmark=earmark,
-            org_unit=org_unit, source_type=source.type, source_id=source.id,
-            actor=actor if actor is not None and actor.pk else None,
-            idempotency_key=idempotency_key or None, reverses=reverses, reason=reason,
-        )
+        _insert_transaction(txn)
     except IntegrityError as exc:  # the same key or correction, committed meanwhile
         if reverses is not None:
             raise ConflictError(_("This transaction has already been corrected."),
