@@ -243,6 +243,10 @@ def test_delegated_decisions(setup, fund_admin) -> None:
     assert decision.delegation_point == "4.3"
     assert "delegationsbeslut 2025-04-01 (punkt 4.3)" in decision.reference
     assert fund_balance(s["fund"]).committed == Decimal("100000.00")
+    other = decided(s, fund_admin, "1000.00")
+    outsider = member(MunicipalityFactory(), Role.FUND_ADMIN, username="utsocknes-delegat")
+    with pytest.raises(PermissionDenied):  # a delegate of another municipality
+        decision_record_delegated(actor=outsider, application=other, outcome=Status.GRANTED)
     large = decided(s, fund_admin, "100000.01")
     with pytest.raises(ConflictError) as exc:
         decision_record_delegated(actor=fund_admin, application=large, outcome=Status.GRANTED)

@@ -18,7 +18,7 @@ from kompetensfond.audit.services import record_event
 from kompetensfond.core.errors import ConflictError, ValidationError
 from kompetensfond.core.models import Role, User
 from kompetensfond.core.money import format_money, to_money
-from kompetensfond.core.permissions import check, has_role
+from kompetensfond.core.permissions import check, deny, has_role, municipality_of
 from kompetensfond.core.services import service
 from kompetensfond.funds.models import Earmark, Fund
 from kompetensfond.ledger.amounts import positive_amount
@@ -415,6 +415,9 @@ def decision_record_delegated(*, actor: User | None, application: Application, o
     application = _lock(application)
     if actor is None or not actor.pk:
         raise ValidationError(_("A delegated decision is taken by a named person."))
+    own = municipality_of(actor)
+    if own is None or own.pk != application.municipality_id:
+        check(deny(_("You do not have permission to see this page.")))
     if not allowed("decide", application.status, outcome):
         _move(application, "decide", outcome, actor=actor)  # raises with the reason
     decided = _decided_amount(outcome, amount, _requested(application))
