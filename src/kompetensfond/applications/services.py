@@ -343,6 +343,21 @@ def meeting_create(*, actor: User | None, body: Body, on: date) -> Meeting:
     return meeting
 
 
+def _finish_decision(actor: User | None, application: Application, decision: Decision,
+                     action: str) -> Decision:
+    """What every decision does once written: commit a grant in the ledger, audit, move the
+    application to its outcome and tell the applicant (after commit)."""
+    _commit(actor, application, decision)
+    record_event(actor=actor, action=action, obj=decision,
+                 municipality=application.municipality,
+                 changes={"reference": decision.reference, "outcome": decision.outcome,
+                          "amount": decision.amount})
+    _move(application, "decide", decision.outcome, actor=actor, reason=decision.reference)
+    notify("decided", application, [application.contact], decision=decision,
+           amount=format_money(decision.amount))
+    return decision
+
+
 def _commit(actor: User | None, application: Application, decision: Decision) -> None:
     """Granting commits the decided amount in the ledger (from the earmark when one was
     requested); refused with the amount available when the fund cannot cover it."""
@@ -374,15 +389,7 @@ def decision_record(*, actor: User | None, application: Application, meeting: Me
         reason=reason.strip(), decided_on=meeting.date, body=meeting.body, meeting=meeting,
         paragraph_year=meeting.date.year, paragraph=paragraph, case_number=case_number.strip(),
         recorded_by=actor if actor and actor.pk else None)
-    _commit(actor, application, decision)
-    record_event(actor=actor, action="decision.recorded", obj=decision,
-                 municipality=application.municipality,
-                 changes={"reference": decision.reference, "outcome": outcome,
-                          "amount": decided})
-    _move(application, "decide", outcome, actor=actor, reason=decision.reference)
-    notify("decided", application, [application.contact], decision=decision,
-           amount=format_money(decision.amount))
-    return decision
+    return _finish_decision(actor, application, decision, "decision.recorded")
 
 
 def _delegation_for(actor: User, application: Application,
@@ -429,15 +436,7 @@ def decision_record_delegated(*, actor: User | None, application: Application, o
         reason=reason.strip(), decided_on=on or timezone.localdate(), body=rule.body,
         delegate=actor, delegation_point=rule.delegation_point,
         case_number=case_number.strip(), recorded_by=actor)
-    _commit(actor, application, decision)
-    record_event(actor=actor, action="decision.delegated", obj=decision,
-                 municipality=application.municipality,
-                 changes={"reference": decision.reference, "outcome": outcome,
-                          "amount": decided})
-    _move(application, "decide", outcome, actor=actor, reason=decision.reference)
-    notify("decided", application, [application.contact], decision=decision,
-           amount=format_money(decision.amount))
-    return decision
+    return _finish_decision(actor, application, decision, "decision.delegated")
 
 
 

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
@@ -80,3 +80,11 @@ def run_form(request: HttpRequest, form: forms.Form, action: Callable[[dict[str,
         return None
     messages.success(request, success)
     return redirect(next_url(result))
+
+
+def form_page(request: HttpRequest, form: forms.Form, title: str, back_url: str,
+              intro: str = "", **extra: Any) -> HttpResponse:
+    """The page of a simple form (``form_page.html``): heading, way back, help text and the
+    form with its errors; ``extra`` adds context such as balances to show above it."""
+    return render(request, "form_page.html", {"form": form, "title": title,
+                                              "back_url": back_url, "intro": intro, **extra})

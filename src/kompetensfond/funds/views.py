@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kompetensfond.core.errors import DomainError
-from kompetensfond.core.forms import run_form
+from kompetensfond.core.forms import form_page, run_form
 from kompetensfond.core.money import as_api_string
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.ledger.permissions import can_view_ledger
@@ -61,10 +61,9 @@ def fund_create_view(request: HttpRequest) -> HttpResponse:
         next_url=lambda fund: reverse("funds:detail", args=[fund.pk]))
     if done:
         return done
-    return render(request, "form_page.html", {
-        "form": form, "title": _("New fund"), "back_url": reverse("funds:list"),
-        "intro": _("The fund's capital is recorded afterwards, one contribution per decision."),
-    })
+    return form_page(request, form, _("New fund"), reverse("funds:list"),
+                     _("The fund's capital is recorded afterwards, one contribution per "
+                       "decision."))
 
 
 def _chart_data(board: Any) -> dict[str, Any]:
@@ -117,12 +116,10 @@ def contribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         next_url=lambda _c: reverse("funds:detail", args=[fund.pk]))
     if done:
         return done
-    return render(request, "form_page.html", {
-        "form": form, "fund": fund, "title": _("Record a contribution"),
-        "back_url": reverse("funds:detail", args=[fund.pk]),
-        "intro": _("Money put into the fund by a decision: the first contribution or a top-up. "
-                   "Give the decision exactly as in the minutes."),
-    })
+    return form_page(request, form, _("Record a contribution"),
+                     reverse("funds:detail", args=[fund.pk]),
+                     _("Money put into the fund by a decision: the first contribution or a "
+                       "top-up. Give the decision exactly as in the minutes."), fund=fund)
 
 
 @login_required
@@ -141,13 +138,11 @@ def earmark_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         next_url=lambda _e: reverse("funds:detail", args=[fund.pk]))
     if done:
         return done
-    return render(request, "form_page.html", {
-        "form": form, "fund": fund, "balance": fund_balances([fund.pk])[fund.pk],
-        "title": _("Earmark money"), "back_url": reverse("funds:detail", args=[fund.pk]),
-        "intro": _("An earmark sets part of the fund aside for a purpose, an administration "
-                   "(a frame) or some occupations. The money comes from what is not yet "
-                   "earmarked."),
-    })
+    return form_page(request, form, _("Earmark money"), reverse("funds:detail", args=[fund.pk]),
+                     _("An earmark sets part of the fund aside for a purpose, an "
+                       "administration (a frame) or some occupations. The money comes from "
+                       "what is not yet earmarked."),
+                     fund=fund, balance=fund_balances([fund.pk])[fund.pk])
 
 
 @login_required
@@ -165,12 +160,9 @@ def earmark_adjust_view(request: HttpRequest, pk: int, earmark_pk: int) -> HttpR
     if done:
         return done
     board = fund_dashboard(fund, today=timezone.localdate())
-    return render(request, "form_page.html", {
-        "form": form, "fund": fund, "earmark": earmark, "balance": board.balance,
-        "earmark_balance": board.earmarks.get(earmark.pk),
-        "title": _("Change the earmark %(name)s") % {"name": earmark.name},
-        "back_url": reverse("funds:detail", args=[fund.pk]),
-    })
+    return form_page(request, form, _("Change the earmark %(name)s") % {"name": earmark.name},
+                     reverse("funds:detail", args=[fund.pk]), fund=fund, earmark=earmark,
+                     balance=board.balance, earmark_balance=board.earmarks.get(earmark.pk))
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kompetensfond.core.errors import DomainError
 from kompetensfond.core.exports import csv_bytes, download, xlsx_bytes
-from kompetensfond.core.forms import add_domain_error
+from kompetensfond.core.forms import add_domain_error, form_page, run_form
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.funds.forms import LedgerFilterForm, ReverseForm, SieAccountForm
 from kompetensfond.funds.permissions import can_manage_funds
@@ -134,20 +134,14 @@ def sie_accounts(request: HttpRequest) -> HttpResponse:
         initial[f"{kind}_number"] = plan[kind].number
         initial[f"{kind}_name"] = plan[kind].name
     form = SieAccountForm(request.POST or None, initial=initial, kinds=kinds)
-    if request.method == "POST" and form.is_valid():
-        try:
-            sie_accounts_set(actor=request.user, municipality=municipality,  # type: ignore[arg-type]
-                             accounts={k: (form.cleaned_data[f"{k}_number"],
-                                           form.cleaned_data[f"{k}_name"]) for k in kinds})
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("ledger:sie-accounts")
-    return render(request, "form_page.html", {
-        "form": form, "title": _("Accounts for the SIE export"),
-        "back_url": reverse("funds:list"),
-        "intro": _("The account numbers and names the SIE 4I file uses for the fund's "
-                   "accounts. Ask the finance department which accounts the fund is booked "
-                   "on."),
-    })
+    done = run_form(request, form, lambda data: sie_accounts_set(
+        actor=request.user, municipality=municipality,  # type: ignore[arg-type]
+        accounts={k: (data[f"{k}_number"], data[f"{k}_name"]) for k in kinds}),
+        success=_("The changes have been saved."),
+        next_url=lambda _r: reverse("ledger:sie-accounts"))
+    if done:
+        return done
+    return form_page(request, form, _("Accounts for the SIE export"), reverse("funds:list"),
+                     _("The account numbers and names the SIE 4I file uses for the fund's "
+                       "accounts. Ask the finance department which accounts the fund is "
+                       "booked on."))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kompetensfond.core.errors import DomainError
 from kompetensfond.core.exports import csv_bytes, download, xlsx_bytes
-from kompetensfond.core.forms import add_domain_error
+from kompetensfond.core.forms import form_page, run_form
 from kompetensfond.core.permissions import check, municipality_of
 
 from .forms import (
@@ -81,17 +81,13 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     check(can_manage_organisation(request.user, municipality))  # type: ignore[arg-type]
     form = _unit_form(request, request.POST or None,
                       initial={"parent": request.GET.get("parent")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = org_unit_create(actor=request.user, municipality=municipality,  # type: ignore[arg-type]
-                                   **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("organisation:unit-detail", unit.pk)
-    return render(request, "form_page.html", {
-        "form": form, "title": _("Add unit"), "back_url": reverse("organisation:overview")})
+    done = run_form(request, form, lambda data: org_unit_create(
+        actor=request.user, municipality=municipality, **data),  # type: ignore[arg-type]
+        success=_("The changes have been saved."),
+        next_url=lambda unit: reverse("organisation:unit-detail", args=[unit.pk]))
+    if done:
+        return done
+    return form_page(request, form, _("Add unit"), reverse("organisation:overview"))
 
 
 @login_required
@@ -101,21 +97,17 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"name": unit.name, "cost_centre": unit.cost_centre, "sector": unit.sector,
                "parent": unit.parent_id, "responsible_body": unit.responsible_body_id}
     form = _unit_form(request, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            org_unit_update(actor=request.user, unit=unit, name=data["name"],  # type: ignore[arg-type]
-                            cost_centre=data["cost_centre"], sector=data["sector"],
-                            responsible_body=data["responsible_body"],
-                            parent=data["parent"], move=data["parent"] != unit.parent)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("The changes have been saved."))
-            return redirect("organisation:unit-detail", unit.pk)
-    return render(request, "form_page.html", {
-        "form": form, "title": _("Edit %(name)s") % {"name": unit.name},
-        "back_url": reverse("organisation:unit-detail", args=[unit.pk])})
+    done = run_form(request, form, lambda data: org_unit_update(
+        actor=request.user, unit=unit, name=data["name"],  # type: ignore[arg-type]
+        cost_centre=data["cost_centre"], sector=data["sector"],
+        responsible_body=data["responsible_body"], parent=data["parent"],
+        move=data["parent"] != unit.parent),
+        success=_("The changes have been saved."),
+        next_url=lambda _u: reverse("organisation:unit-detail", args=[unit.pk]))
+    if done:
+        return done
+    return form_page(request, form, _("Edit %(name)s") % {"name": unit.name},
+                     reverse("organisation:unit-detail", args=[unit.pk]))
 
 
 @login_required

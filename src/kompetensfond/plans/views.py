@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kompetensfond.core.errors import DomainError
-from kompetensfond.core.forms import add_domain_error, run_form
+from kompetensfond.core.forms import add_domain_error, form_page, run_form
 from kompetensfond.core.models import User
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.funds.permissions import can_view_funds
@@ -57,12 +57,6 @@ def _can_manage(request: HttpRequest) -> bool:
     return municipality is not None and bool(can_manage_plans(request.user, municipality))
 
 
-def _form_page(request: HttpRequest, form: Any, title: str, back_url: str,
-               intro: str = "") -> HttpResponse:
-    return render(request, "form_page.html", {"form": form, "title": title,
-                                              "back_url": back_url, "intro": intro})
-
-
 @login_required
 def plan_list_view(request: HttpRequest) -> HttpResponse:
     check(can_view_funds(request.user))
@@ -83,7 +77,7 @@ def plan_create_view(request: HttpRequest) -> HttpResponse:
         next_url=lambda plan: reverse("plans:detail", args=[plan.pk]))
     if done:
         return done
-    return _form_page(request, form, _("New competence-supply plan"), reverse("plans:list"))
+    return form_page(request, form, _("New competence-supply plan"), reverse("plans:list"))
 
 
 @login_required
@@ -120,7 +114,7 @@ def strategy_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         next_url=lambda _s: reverse("plans:detail", args=[plan.pk]))
     if done:
         return done
-    return _form_page(request, form, _("Add strategy"), reverse("plans:detail", args=[plan.pk]))
+    return form_page(request, form, _("Add strategy"), reverse("plans:detail", args=[plan.pk]))
 
 
 @login_required
@@ -134,7 +128,7 @@ def target_create_view(request: HttpRequest, pk: int, strategy_pk: int) -> HttpR
         next_url=lambda _t: reverse("plans:detail", args=[plan.pk]))
     if done:
         return done
-    return _form_page(request, form, _("Add target to %(strategy)s") % {"strategy": strategy},
+    return form_page(request, form, _("Add target to %(strategy)s") % {"strategy": strategy},
                       reverse("plans:detail", args=[plan.pk]))
 
 
@@ -149,7 +143,7 @@ def shortage_view(request: HttpRequest, pk: int) -> HttpResponse:
         next_url=lambda _p: reverse("plans:detail", args=[plan.pk]))
     if done:
         return done
-    return _form_page(request, form, _("Shortage occupations"),
+    return form_page(request, form, _("Shortage occupations"),
                       reverse("plans:detail", args=[plan.pk]),
                       _("Occupations with too few qualified applicants. Applications for "
                         "other occupations get a warning."))
@@ -228,7 +222,7 @@ def guideline_edit(request: HttpRequest, pk: int) -> HttpResponse:
         next_url=lambda _g: reverse("plans:guideline", args=[fund.pk]))
     if done:
         return done
-    return _form_page(request, form, _("Guidelines for %(fund)s") % {"fund": fund.name},
+    return form_page(request, form, _("Guidelines for %(fund)s") % {"fund": fund.name},
                       reverse("plans:guideline", args=[fund.pk]))
 
 
@@ -253,7 +247,7 @@ def round_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         next_url=lambda _r: reverse("plans:guideline", args=[fund.pk]))
     if done:
         return done
-    return _form_page(request, form, _("Add application round"),
+    return form_page(request, form, _("Add application round"),
                       reverse("plans:guideline", args=[fund.pk]))
 
 
@@ -276,7 +270,7 @@ def delegation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
             for warning in warnings:
                 messages.warning(request, warning)
             return redirect("plans:guideline", fund.pk)
-    return _form_page(request, form, _("Add delegation"),
+    return form_page(request, form, _("Add delegation"),
                       reverse("plans:guideline", args=[fund.pk]),
                       _("Amounts up to the limit may be decided by the delegate; larger "
                         "amounts are decided by the body at a meeting."))
