@@ -79,41 +79,34 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+OUTCOME_CHOICES = [(Status.GRANTED, _("Grant")), (Status.PARTLY_GRANTED, _("Grant in part")),
+                   (Status.REJECTED, _("Reject"))]
+
+
 class RecommendForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Proposed decision"), widget=forms.RadioSelect,
-                                choices=[(Status.GRANTED, _("Grant")),
-                                         (Status.PARTLY_GRANTED, _("Grant in part")),
-                                         (Status.REJECTED, _("Reject"))])
+                                choices=OUTCOME_CHOICES)
     amount = MoneyFormField(label=_("Amount, when granted in part"), required=False)
     reason = forms.CharField(label=_("Reasons"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class DecisionForm(forms.Form):
-    meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
-    outcome = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
-                                choices=[(Status.GRANTED, _("Grant")),
-                                         (Status.PARTLY_GRANTED, _("Grant in part")),
-                                         (Status.REJECTED, _("Reject"))])
-    amount = MoneyFormField(label=_("Amount, when granted in part"), required=False)
-    conditions = forms.CharField(label=_("Conditions"), required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))
-    reason = forms.CharField(label=_("Reasons"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 2}))
-    case_number = forms.CharField(label=_("Case number (dnr)"), max_length=60, required=False)
-
-
 class DelegatedDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
-                                choices=[(Status.GRANTED, _("Grant")),
-                                         (Status.PARTLY_GRANTED, _("Grant in part")),
-                                         (Status.REJECTED, _("Reject"))])
+                                choices=OUTCOME_CHOICES)
     amount = MoneyFormField(label=_("Amount, when granted in part"), required=False)
     conditions = forms.CharField(label=_("Conditions"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}))
     reason = forms.CharField(label=_("Reasons"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
     case_number = forms.CharField(label=_("Case number (dnr)"), max_length=60, required=False)
+
+
+class DecisionForm(DelegatedDecisionForm):
+    """A body's decision: the delegated decision's fields and the meeting's date first."""
+
+    meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
+    field_order = ["meeting_date"]
 
 
 NOT_APPLICABLE = "na"
