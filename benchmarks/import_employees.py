@@ -17,6 +17,8 @@ from decimal import Decimal
 
 from _setup import fresh_database
 
+from kompetensfond.core.actors import SYSTEM
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -39,15 +41,15 @@ def main() -> None:
     from kompetensfond.organisation.models import Employee, Occupation, OrgUnit
     from kompetensfond.organisation.services import org_unit_create
 
-    municipality = municipality_create(actor=None, name="Benchkommun", slug="bench",
+    municipality = municipality_create(actor=SYSTEM, name="Benchkommun", slug="bench",
                                        organisation_number="212000-0142")
     sectors = ["education", "elderly_care", "social_services", "culture_leisure",
                "central_administration"]
     for a, sector in enumerate(sectors):
-        top = org_unit_create(actor=None, municipality=municipality, name=f"Förvaltning {a}",
+        top = org_unit_create(actor=SYSTEM, municipality=municipality, name=f"Förvaltning {a}",
                               cost_centre=f"{a + 1}000", sector=sector)
         for u in range(40):
-            org_unit_create(actor=None, municipality=municipality, name=f"Enhet {a}.{u}",
+            org_unit_create(actor=SYSTEM, municipality=municipality, name=f"Enhet {a}.{u}",
                             cost_centre=f"{a + 1}{u + 100}", sector=sector, parent=top)
     rows = staff_rows(municipality, count=args.rows, seed=1)
     header = csv_template().decode("utf-8-sig").splitlines()[0].split(";")
@@ -68,10 +70,10 @@ def main() -> None:
 
     def timed_import(content: bytes, name: str) -> tuple[float, dict[str, int]]:
         start = time.perf_counter()
-        job = employee_import_validate(actor=None, municipality=municipality, file_name=name,
+        job = employee_import_validate(actor=SYSTEM, municipality=municipality, file_name=name,
                                        content=content)
         assert job.status == "validated", (job.file_error, job.errors[:3])
-        job = employee_import_confirm(actor=None, job=job, background=False)
+        job = employee_import_confirm(actor=SYSTEM, job=job, background=False)
         return time.perf_counter() - start, job.counts
 
     # the floor: the same rows, already parsed and resolved, straight into bulk_create

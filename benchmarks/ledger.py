@@ -27,6 +27,8 @@ from decimal import Decimal
 
 from _setup import fresh_database
 
+from kompetensfond.core.actors import SYSTEM
+
 CLIENTS = 200
 POOL = int(os.environ.get("BENCH_POOL", "16"))
 
@@ -59,7 +61,7 @@ def _client_process(fund_id: int, numbers: list[int], threads: int, connections_
                 return
             t0 = time.perf_counter()
             try:
-                commitment_create(actor=None, fund=fund, amount=GRANT,
+                commitment_create(actor=SYSTEM, fund=fund, amount=GRANT,
                                   subject=Subject("bench.application", str(n)),
                                   text=f"Ansökan {n}", idempotency_key=f"req-{n}")
                 outcome = "ok"
@@ -92,15 +94,15 @@ def bench_commitments(attempts: int, processes: int, covered_share: float) -> No
     from kompetensfond.ledger.selectors import account_balances, fund_balance
     from kompetensfond.organisation.services import body_create
 
-    municipality = municipality_create(actor=None, name=f"Benchstad {covered_share}",
+    municipality = municipality_create(actor=SYSTEM, name=f"Benchstad {covered_share}",
                                        slug=f"benchstad-{int(covered_share * 100)}",
                                        organisation_number="212000-0142" if covered_share < 1
                                        else "212000-0183")
-    body = body_create(actor=None, municipality=municipality, name="KS", kind="executive_board")
+    body = body_create(actor=SYSTEM, municipality=municipality, name="KS", kind="executive_board")
     fund = Fund.objects.create(municipality=municipality, name="Fond", owning_body=body,
                                start_date=date(2024, 1, 1), end_date=date(2030, 12, 31))
     covered = int(attempts * covered_share)
-    contribution_record(actor=None, fund=fund, amount=GRANT * covered, on=date(2024, 1, 1),
+    contribution_record(actor=SYSTEM, fund=fund, amount=GRANT * covered, on=date(2024, 1, 1),
                         source="surplus", decision_body=body, decision_date=date(2024, 1, 1),
                         paragraph=1, case_number="KS 1")
     connections.close_all()
@@ -157,14 +159,14 @@ def _fill_ledger(entries: int) -> object:
     from kompetensfond.organisation.services import body_create, org_unit_create
 
     rng = random.Random(7)
-    municipality = municipality_create(actor=None, name="Storstad", slug="storstad",
+    municipality = municipality_create(actor=SYSTEM, name="Storstad", slug="storstad",
                                        organisation_number="212000-1850")
-    body = body_create(actor=None, municipality=municipality, name="KS", kind="executive_board")
+    body = body_create(actor=SYSTEM, municipality=municipality, name="KS", kind="executive_board")
     units = []
     for a in range(10):
-        top = org_unit_create(actor=None, municipality=municipality, name=f"Förvaltning {a}",
+        top = org_unit_create(actor=SYSTEM, municipality=municipality, name=f"Förvaltning {a}",
                               cost_centre=f"{a + 1}000", sector="education")
-        units += [org_unit_create(actor=None, municipality=municipality, name=f"Enhet {a}.{u}",
+        units += [org_unit_create(actor=SYSTEM, municipality=municipality, name=f"Enhet {a}.{u}",
                                   cost_centre=f"{a + 1}{u + 100}", sector="education",
                                   parent=top) for u in range(19)]
     fund = Fund.objects.create(municipality=municipality, name="Stor fond", owning_body=body,
@@ -269,7 +271,7 @@ def bench_dashboard(entries: int, repeat: int) -> None:
             cursor.fetchall()
 
     settings.ALLOWED_HOSTS = ["*"]
-    user = member_create(actor=None, municipality=fund.municipality, username="politiker",
+    user = member_create(actor=SYSTEM, municipality=fund.municipality, username="politiker",
                          password="Benchmark-lösen-1", first_name="P", last_name="P",
                          email="p@bench.invalid", roles=[("viewer", None)])
     client = Client()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import factory
 
+from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.models import Membership, Municipality, Role, RoleAssignment, User
 from kompetensfond.funds.models import Fund
 from kompetensfond.organisation.models import Body, BodyKind, Employee, Gender, OrgUnit, Sector
@@ -131,7 +132,101 @@ def fund_with_capital(municipality: Municipality, amount: str = "1000000.00",
     from kompetensfond.funds.services import contribution_record
 
     fund = FundFactory(municipality=municipality, **fund_kwargs)
-    contribution_record(actor=None, fund=fund, amount=Decimal(amount), on=fund.start_date,
+    contribution_record(actor=SYSTEM, fund=fund, amount=Decimal(amount), on=fund.start_date,
                         source="surplus", decision_body=fund.owning_body,
                         decision_date=fund.start_date, paragraph=1, case_number="KS 2024/1")
     return fund
+
+
+def today() -> datetime.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """An adopted competence-supply plan valid from two years ago to three years ahead."""
+
+    class Meta:
+        model = "plans.Plan"
+
+    municipality = factory.SubFactory(MunicipalityFactory)
+    title = factory.Sequence(lambda n: f"Kompetensförsörjningsplan {n}")
+    valid_from = factory.LazyFunction(lambda: datetime.date(today().year - 2, 1, 1))
+    valid_to = factory.LazyFunction(lambda: datetime.date(today().year + 3, 12, 31))
+    status = "adopted"
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "plans.Strategy"
+
+    plan = factory.SubFactory(PlanFactory)
+    code = factory.Sequence(lambda n: f"S{n + 1}")
+    title = factory.Sequence(lambda n: f"Strategi {n + 1}")
+
+
+class GuidelineFactory(factory.django.DjangoModelFactory):
+    """Guidelines for a fund: course fees and salary during studies, a ceiling of 600 000
+    kr per application, a strategy required, no application rounds (always open)."""
+
+    class Meta:
+        model = "plans.Guideline"
+
+    fund = factory.SubFactory("tests.factories.FundFactory")
+    eligible_cost_types = factory.LazyFunction(lambda: ["course_fee", "salary_during_studies",
+                                                        "travel"])
+    max_per_application = Decimal("600000.00")
+    requires_strategy = True
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    """An application round open from a month ago to a month ahead."""
+
+    class Meta:
+        model = "plans.ApplicationRound"
+
+    guideline = factory.SubFactory(GuidelineFactory)
+    name = factory.Sequence(lambda n: f"Omgång {n + 1}")
+    opens_at = factory.LazyFunction(
+        lambda: datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=30))
+    closes_at = factory.LazyFunction(
+        lambda: datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=30))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting of a body, today."""
+
+    class Meta:
+        model = "applications.Meeting"
+
+    body = factory.SubFactory(BodyFactory)
+    date = factory.LazyFunction(today)
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft application with one budget line of ``amount`` (course fee, this year),
+    written directly: use the services to move it along its life cycle."""
+
+    class Meta:
+        model = "applications.Application"
+        skip_postgeneration_save = True
+
+    fund = factory.SubFactory(FundFactory)
+    municipality = factory.LazyAttribute(lambda o: o.fund.municipality)
+    unit = factory.LazyAttribute(lambda o: OrgUnitFactory(municipality=o.fund.municipality))
+    contact = factory.LazyAttribute(lambda o: member(o.fund.municipality, Role.UNIT_MANAGER,
+                                                     unit=o.unit))
+    created_by = factory.LazyAttribute(lambda o: o.contact)
+    title = factory.Sequence(lambda n: f"Utbildning {n + 1}")
+    participants_women = 6
+    participants_men = 2
+
+    @factory.post_generation
+    def amount(self, create: bool, extracted: object, **kwargs: object) -> None:
+        from kompetensfond.applications.models import BudgetLine
+
+        if create:
+            BudgetLine.objects.create(application=self, cost_type="course_fee",
+                                      year=today().year,
+                                      amount=Decimal(str(extracted or "100000.00")))

@@ -4,7 +4,6 @@ application can be changed; served only to those who may see the application."""
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,10 +12,10 @@ from openpyxl import Workbook
 
 from kompetensfond.applications.files import DOCX, PDF, XLSX, sniff
 from kompetensfond.applications.models import Attachment
-from kompetensfond.applications.services import Line, application_create, attachment_add
+from kompetensfond.applications.services import attachment_add
 from kompetensfond.core.errors import ValidationError
 from kompetensfond.core.models import Role
-from tests.factories import OrgUnitFactory, fund_with_capital, member
+from tests.factories import OrgUnitFactory, member
 
 pytestmark = pytest.mark.django_db
 
@@ -39,13 +38,9 @@ def test_sniffing_uses_the_content() -> None:
 
 
 @pytest.fixture
-def application(municipality, fund_admin, settings, tmp_path):
+def application(world, fund_admin, settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
-    fund = fund_with_capital(municipality, "1000.00", start_date=date(2024, 1, 1),
-                             end_date=date(2030, 12, 31))
-    return application_create(actor=fund_admin, fund=fund,
-                              unit=OrgUnitFactory(municipality=municipality), title="Kurs",
-                              lines=[Line("course_fee", 2025, "100.00")])
+    return world.draft("100.00", actor=fund_admin, title="Kurs")
 
 
 def test_upload_and_download(client, application, fund_admin) -> None:

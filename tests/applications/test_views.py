@@ -3,7 +3,6 @@ records the decision; every step through the UI, with Swedish errors."""
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,51 +11,31 @@ from django.urls import reverse
 from kompetensfond.applications.models import Application, Decision, Status
 from kompetensfond.core.models import Role
 from kompetensfond.ledger.selectors import fund_balance
-from kompetensfond.plans.services import guideline_save, plan_adopt, plan_create, strategy_create
-from tests.factories import BodyFactory, OrgUnitFactory, fund_with_capital, member
+from tests.factories import OrgUnitFactory, member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ssyk")]
 
 
-@pytest.fixture
-def world(municipality, fund_admin):
-    fund = fund_with_capital(municipality, "1000000.00", start_date=date(2024, 1, 1),
-                             end_date=date(2030, 12, 31))
-    plan = plan_create(actor=fund_admin, municipality=municipality, title="Plan",
-                       valid_from=date(2024, 1, 1), valid_to=date(2030, 12, 31))
-    strategy = strategy_create(actor=fund_admin, plan=plan, code="S1", title="Nya roller")
-    plan_adopt(actor=fund_admin, plan=plan, adopted_by=BodyFactory(municipality=municipality),
-               adopted_on=date(2024, 1, 15), paragraph=3)
-    guideline_save(actor=fund_admin, fund=fund, plan=plan, eligible_cost_types=["course_fee"],
-                   max_per_application=Decimal("500000.00"))
-    admin_unit = OrgUnitFactory(municipality=municipality, name="Äldreomsorgen")
-    unit = OrgUnitFactory(municipality=municipality, parent=admin_unit, name="Hemtjänst Öst")
-    manager = member(municipality, Role.UNIT_MANAGER, unit=admin_unit, username="chef")
-    secretary = member(municipality, Role.SECRETARY, username="sara")
-    return {"fund": fund, "strategy": strategy, "unit": unit, "manager": manager,
-            "secretary": secretary}
-
-
 def form_data(world, amount: str, **overrides):  # type: ignore[no-untyped-def]
-    data = {"fund": world["fund"].pk, "unit": world["unit"].pk,
+    data = {"fund": world.fund.pk, "unit": world.unit.pk,
             "title": "Undersköterskeutbildning", "purpose": "Behörighet",
-            "expected_effect": "", "strategies": [world["strategy"].pk],
+            "expected_effect": "", "strategies": [world.strategy.pk],
             "participants_women": "12", "participants_men": "3", "participants_other": "0",
             "cofunding": "50 000", "budget-TOTAL_FORMS": "4", "budget-INITIAL_FORMS": "0",
             "budget-MIN_NUM_FORMS": "0", "budget-MAX_NUM_FORMS": "30",
-            "budget-0-cost_type": "course_fee", "budget-0-year": "2025",
+            "budget-0-cost_type": "course_fee", "budget-0-year": "2026",
             "budget-0-amount": amount}
     data.update(overrides)
     return data
 
 
 def test_the_whole_path_in_the_ui(client, world, fund_admin, viewer) -> None:
-    client.force_login(world["manager"])
-    response = client.post(reverse("applications:create"), form_data(world, "600 000"))
+    client.force_login(world.manager)
+    response = client.post(reverse("applications:create"), form_data(world, "700 000"))
     application = Application.objects.get()
     assert response.url == reverse("applications:detail", args=[application.pk])
     page = client.get(response.url).content.decode()
-    assert "Ansökan gäller 600\xa0000,00\xa0kr; högst 500\xa0000,00\xa0kr" in page
+    assert "Ansökan gäller 700\xa0000,00\xa0kr; högst 600\xa0000,00\xa0kr" in page
     response = client.post(reverse("applications:submit", args=[application.pk]), follow=True)
     assert "Ansökan följer inte fondens riktlinjer" in response.content.decode()
     application.refresh_from_db()
@@ -74,17 +53,18 @@ def test_the_whole_path_in_the_ui(client, world, fund_admin, viewer) -> None:
         "recommend-reason": "Fler deltagare behövs"}, follow=True)
     assert "Förslaget till beslut har registrerats." in response.content.decode()
 
-    client.force_login(world["secretary"])
+    client.force_login(world.secretary)
     response = client.post(reverse("applications:decide", args=[application.pk]), {
-        "decision-meeting_date": "2025-03-12", "decision-outcome": "partly_granted",
-        "decision-amount": "400 000", "decision-conditions": "Slutrapport senast 2026-01-31",
-        "decision-reason": "", "decision-case_number": "KS 2025/9"}, follow=True)
+        "decision-meeting_date": world.today.isoformat(), "decision-outcome": "partly_granted",
+        "decision-amount": "400 000", "decision-conditions": "Slutrapport senast 2027-01-31",
+        "decision-reason": "", "decision-case_number": "KS 2026/9",
+        "decision-paragraph": "23"}, follow=True)
     page = response.content.decode()
     assert "Beslutet har registrerats." in page
-    assert "2025-03-12 §\xa01, dnr KS 2025/9" in page
+    assert f"{world.today.isoformat()} §\xa023, dnr KS 2026/9" in page
     decision = Decision.objects.get()
     assert decision.amount == Decimal("400000.00")
-    assert fund_balance(world["fund"]).committed == Decimal("400000.00")
+    assert fund_balance(world.fund).committed == Decimal("400000.00")
 
     client.force_login(viewer)
     page = client.get(reverse("applications:detail", args=[application.pk])).content.decode()
@@ -93,7 +73,7 @@ def test_the_whole_path_in_the_ui(client, world, fund_admin, viewer) -> None:
 
 
 def test_budget_row_half_filled_is_a_swedish_error(client, world) -> None:
-    client.force_login(world["manager"])
+    client.force_login(world.manager)
     response = client.post(reverse("applications:create"), form_data(
         world, "", **{"budget-0-amount": ""}))
     assert "Fyll i kostnadsslag, år och belopp" in response.content.decode()
@@ -101,7 +81,7 @@ def test_budget_row_half_filled_is_a_swedish_error(client, world) -> None:
 
 
 def test_a_decision_that_would_overdraw_writes_nothing(client, world, fund_admin) -> None:
-    client.force_login(world["manager"])
+    client.force_login(world.manager)
     client.post(reverse("applications:create"), form_data(world, "450 000"))
     application = Application.objects.get()
     client.post(reverse("applications:submit", args=[application.pk]))
@@ -110,11 +90,12 @@ def test_a_decision_that_would_overdraw_writes_nothing(client, world, fund_admin
         "recommend-outcome": "granted", "recommend-reason": ""})
     from kompetensfond.ledger.services import Subject, commitment_create
 
-    commitment_create(actor=fund_admin, fund=world["fund"], amount="700000.00",
-                      subject=Subject("x", "1"), text="Annat", on=date(2025, 1, 2))
-    client.force_login(world["secretary"])
+    commitment_create(actor=fund_admin, fund=world.fund, amount="700000.00",
+                      subject=Subject("x", "1"), text="Annat", on=world.today)
+    client.force_login(world.secretary)
     response = client.post(reverse("applications:decide", args=[application.pk]), {
-        "decision-meeting_date": "2025-03-12", "decision-outcome": "granted"}, follow=True)
+        "decision-meeting_date": world.today.isoformat(), "decision-outcome": "granted"},
+        follow=True)
     assert "Tillgängligt: 300\xa0000,00\xa0kr" in response.content.decode()
     assert not Decision.objects.exists()
     from kompetensfond.applications.models import Meeting
@@ -123,7 +104,7 @@ def test_a_decision_that_would_overdraw_writes_nothing(client, world, fund_admin
 
 
 def test_managers_see_only_their_own_units(client, world, municipality) -> None:
-    client.force_login(world["manager"])
+    client.force_login(world.manager)
     client.post(reverse("applications:create"), form_data(world, "100 000"))
     application = Application.objects.get()
     other = member(municipality, Role.UNIT_MANAGER,
@@ -138,23 +119,23 @@ def test_managers_see_only_their_own_units(client, world, municipality) -> None:
 
 def test_another_municipality_cannot_see_or_decide(client, api_client, world,
                                                    other_municipality) -> None:
-    client.force_login(world["manager"])
+    client.force_login(world.manager)
     client.post(reverse("applications:create"), form_data(world, "100 000"))
     application = Application.objects.get()
     outsider = member(other_municipality, Role.SECRETARY, username="utsocknes")
     client.force_login(outsider)
     assert client.get(reverse("applications:detail", args=[application.pk])).status_code == 404
     assert client.post(reverse("applications:decide", args=[application.pk]), {
-        "decision-meeting_date": "2025-03-12",
+        "decision-meeting_date": world.today.isoformat(),
         "decision-outcome": "granted"}).status_code == 404
 
 
 def test_live_guideline_check_while_filling_in_the_form(client, world) -> None:
-    client.force_login(world["manager"])
-    response = client.post(reverse("applications:check"), form_data(world, "600 000",
+    client.force_login(world.manager)
+    response = client.post(reverse("applications:check"), form_data(world, "700 000",
                                                                      strategies=[]))
     page = response.content.decode()
-    assert "högst 500\xa0000,00\xa0kr" in page
+    assert "högst 600\xa0000,00\xa0kr" in page
     assert "Koppla ansökan till minst en strategi" in page
     assert not Application.objects.exists()  # nothing is saved
     ok = client.post(reverse("applications:check"), form_data(world, "400 000")).content

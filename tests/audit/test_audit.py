@@ -20,7 +20,8 @@ SERVICE_MODULE_NAMES = ("services", "accounts")
 def _service_modules() -> list[object]:
     modules = []
     for info in pkgutil.walk_packages(kompetensfond.__path__, "kompetensfond."):
-        if info.name.rsplit(".", 1)[-1] in SERVICE_MODULE_NAMES or info.name.endswith("services"):
+        if (info.name.rsplit(".", 1)[-1] in SERVICE_MODULE_NAMES or info.name.endswith("services")
+                or ".services." in info.name):
             modules.append(importlib.import_module(info.name))
     return modules
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from kompetensfond.audit.models import AuditEvent
+from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.models import Role
 from kompetensfond.demo.funds import build_funds
 from kompetensfond.demo.organisation import DEMO_PASSWORD, ROLE_USERS, SPECS, build_municipality
@@ -37,11 +39,12 @@ def demo_town(ssyk):
     town.application = application_create(  # type: ignore[attr-defined]
         actor=town.users[Role.UNIT_MANAGER], fund=town.fund,  # type: ignore[attr-defined]
         unit=town.units["Hemtjänst Centrum"], title="Undersköterskeutbildning",
-        participants_women=8, lines=[Line("course_fee", 2021, "90000.00")])
+        participants_women=8, lines=[Line("course_fee", 2021, "90000.00")],
+        at=date(2021, 3, 1))  # a case of the fund's time, registered as of then
     from kompetensfond.applications.services import meeting_create
 
     town.meeting = meeting_create(  # type: ignore[attr-defined]
-        actor=None, body=town.fund.owning_body, on=date(2021, 3, 12))  # type: ignore[attr-defined]
+        actor=SYSTEM, body=town.fund.owning_body, on=date(2021, 3, 12))  # type: ignore[attr-defined]
     return town
 
 
@@ -269,11 +272,76 @@ def test_from_draft_to_decision_in_the_browser(page: Page, live_server, running_
     log_in(page, base, "stockholm-sekreterare", DEMO_PASSWORD)
     page.goto(f"{base}/ansokningar/{application.pk}/")
     assert_accessible(page)
-    page.locator("#id_decision-meeting_date").fill("2026-11-20")
+    today = timezone.localdate().isoformat()
+    page.locator("#id_decision-meeting_date").fill(today)
     page.locator("#id_decision-outcome_0").check()
     page.locator("#id_decision-case_number").fill("KS 2026/321")
     page.get_by_role("button", name="Registrera beslut").click()
     expect(page.get_by_role("status")).to_contain_text("Beslutet har registrerats.")
-    expect(page.locator("main")).to_contain_text("2026-11-20 §\u00a01, dnr KS 2026/321")
+    expect(page.locator("main")).to_contain_text(f"{today} §\u00a01, dnr KS 2026/321")
     assert_accessible(page)
     assert Decision.objects.get(application=application).amount == 180000
+
+
+def test_a_meeting_from_agenda_to_approved_minutes_in_the_browser(page: Page, live_server,
+                                                                  running_town) -> None:
+    """The secretary plans today's meeting, puts two proposals on its agenda, orders them,
+    continues the § numbering after items decided elsewhere, records each decision with
+    its §, and approves the minutes; axe on every step."""
+    from kompetensfond.applications.models import Decision, Outcome
+    from kompetensfond.applications.services import (
+        Line,
+        application_create,
+        application_recommend,
+        application_submit,
+    )
+
+    town = running_town
+    manager, officer = town.users[Role.UNIT_MANAGER], town.users[Role.FUND_ADMIN]
+    unit = town.units["Socialtjänst barn och unga"]
+    proposals = []
+    for title, amount in (("Traumamedveten omsorg", "120000.00"), ("Motiverande samtal",
+                                                                    "80000.00")):
+        application = application_create(actor=manager, fund=town.fund, unit=unit,
+                                         title=title, participants_women=5,
+                                         cofunding="20000.00",
+                                         lines=[Line("course_fee", 2026, amount)])
+        application_submit(actor=manager, application=application)
+        application_recommend(actor=officer, application=application,
+                              outcome=Outcome.GRANTED, amount=None, reason="Bygger på planen")
+        proposals.append(application)
+    base = live_server.url
+    today = timezone.localdate().isoformat()
+    log_in(page, base, "stockholm-sekreterare", DEMO_PASSWORD)
+    page.goto(base + "/ansokningar/sammantraden/")
+    page.get_by_label("Organ").select_option(label=town.fund.owning_body.name)
+    page.get_by_label("Sammanträdesdatum").fill(today)
+    page.get_by_role("button", name="Skapa sammanträde").click()
+    expect(page.get_by_role("heading", name="Dagordning", exact=True)).to_be_visible()
+    assert_accessible(page)
+    for application in proposals:
+        page.get_by_label("Ansökan med förslag till beslut").select_option(
+            label=application.title)
+        page.get_by_role("button", name="Sätt upp på dagordningen").click()
+        expect(page.get_by_role("status")).to_contain_text("Ansökan har satts upp")
+    page.get_by_role("button", name="Flytta upp ärende 2").click()
+    expect(page.locator("tbody tr").first).to_contain_text("Motiverande samtal")
+    page.get_by_label("Senast använda §").fill("140")
+    page.get_by_role("button", name="Ställ in numreringen").click()
+    expect(page.get_by_role("status")).to_contain_text("Paragrafnumreringen har ställts in.")
+    assert_accessible(page)
+    for n in (1, 2):
+        page.get_by_text(f"Registrera beslutet i ärende {n}").click()
+        form = page.locator("details[open] form")
+        form.get_by_label("Bevilja", exact=True).check()
+        form.get_by_label("Diarienummer (dnr)").fill(f"KS 2026/{400 + n}")
+        form.get_by_role("button", name="Registrera beslut").click()
+        expect(page.get_by_role("status")).to_contain_text("Beslutet har registrerats.")
+        assert_accessible(page)
+    assert sorted(Decision.objects.values_list("paragraph", flat=True)) == [141, 142]
+    page.get_by_label("Protokollet justerat den").fill(today)
+    page.get_by_role("button", name="Justera protokollet").click()
+    expect(page.get_by_role("status")).to_contain_text("Protokollet har justerats.")
+    expect(page.locator("main")).to_contain_text("Sammanträdet är avslutat och ändras inte.")
+    expect(page.get_by_role("button", name="Sätt upp på dagordningen")).to_have_count(0)
+    assert_accessible(page)

@@ -41,7 +41,7 @@ def fund(municipality, ks, fund_admin):
 def contribute(fund, actor, amount="100000000.00", **overrides):
     values = {"on": date(2018, 4, 6), "source": "surplus", "source_text": "Årets resultat 2017",
               "decision_body": fund.owning_body, "decision_date": date(2018, 4, 6),
-              "paragraph": 58, "case_number": "KS 2018/212"}
+              "paragraph": None, "case_number": "KS 2018/212"}
     values.update(overrides)
     return contribution_record(actor=actor, fund=fund, amount=amount, **values)
 
@@ -82,7 +82,7 @@ def test_another_municipalitys_body_cannot_own_the_fund(municipality, other_muni
 
 def test_contributions_and_top_up_as_in_sodertalje(fund, fund_admin) -> None:
     kf = BodyFactory(municipality=fund.municipality, name="Kommunfullmäktige")
-    first = contribute(fund, fund_admin)
+    first = contribute(fund, fund_admin, paragraph=58)
     contribute(fund, fund_admin, "50000000.00", on=date(2019, 5, 27), decision_body=kf,
                decision_date=date(2019, 5, 27), paragraph=80, case_number="KS 2019/301",
                source_text="Påfyllnad")
@@ -98,7 +98,7 @@ def test_contributions_and_top_up_as_in_sodertalje(fund, fund_admin) -> None:
 @pytest.mark.parametrize(("override", "field"), [
     ({"decision_body": None}, "decision_body"),
     ({"decision_date": None}, "decision_date"),
-    ({"paragraph": None}, "paragraph"),
+    ({"paragraph": 0}, "paragraph"),
     ({"case_number": "  "}, "case_number"),
     ({"source": "lottery"}, "source"),
     ({"source": "other", "source_text": ""}, "source_text"),
@@ -113,6 +113,22 @@ def test_a_contribution_without_its_decision_is_refused(fund, fund_admin, overri
     assert not Contribution.objects.exists()
     assert not LedgerTransaction.objects.exists()
     assert AuditEvent.objects.count() == before
+
+
+def test_a_contribution_takes_its_paragraph_from_the_body_s_register(fund, fund_admin) -> None:
+    from kompetensfond.organisation.models import Paragraph
+    from kompetensfond.organisation.services import paragraph_take
+
+    # the body decided § 1–57 of 2018 elsewhere; the contribution is § 58
+    paragraph_take(actor=fund_admin, body=fund.owning_body, year=2018, number=57, text="x")
+    first = contribute(fund, fund_admin)
+    assert first.paragraph == 58
+    assert Paragraph.objects.get(body=fund.owning_body, year=2018, number=58).text == (
+        f"Avsättning till {fund.name}")
+    with pytest.raises(ConflictError) as exc:  # the same § twice is refused
+        contribute(fund, fund_admin, "1.00", paragraph=58)
+    assert "§ 58" in exc.value.message
+    assert Contribution.objects.count() == 1
 
 
 @pytest.mark.parametrize("amount", ["0", "-1.00", "1.001", "tio", "1e400"])

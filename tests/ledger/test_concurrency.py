@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.errors import ConflictError
 from kompetensfond.ledger.models import LedgerEntry, LedgerTransaction, TransactionKind
 from kompetensfond.ledger.selectors import account_balances, fund_balance
@@ -36,7 +37,7 @@ def test_200_concurrent_commitments_never_overdraw() -> None:
         start.wait()
         with pool:
             try:
-                commitment_create(actor=None, fund=fund, amount=GRANT,
+                commitment_create(actor=SYSTEM, fund=fund, amount=GRANT,
                                   subject=Subject("test.application", str(n)),
                                   text=f"Ansökan {n}", idempotency_key=f"req-{n}")
                 return "ok"

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
+from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.errors import DomainError
 from kompetensfond.funds.services import earmark_create
 from kompetensfond.ledger.models import LedgerEntry, LedgerTransaction
@@ -76,13 +77,13 @@ class LedgerMachine(RuleBasedStateMachine):
         ok = amount <= self.available["fund"]
         if self.earmark is None:
             def action() -> None:
-                self.earmark = earmark_create(actor=None, fund=self.fund, name="Pott",
+                self.earmark = earmark_create(actor=SYSTEM, fund=self.fund, name="Pott",
                                               amount=amount, on=ON)
         else:
             from kompetensfond.ledger.services import earmark_post
 
             def action() -> None:
-                earmark_post(actor=None, earmark=self.earmark, amount=amount, on=ON)
+                earmark_post(actor=SYSTEM, earmark=self.earmark, amount=amount, on=ON)
         if self._attempt(action, ok):
             self.available["fund"] -= amount
             self.available["earmark"] += amount
@@ -92,7 +93,7 @@ class LedgerMachine(RuleBasedStateMachine):
         pot = self.pot_of.get(n) or ("earmark" if use_earmark and self.earmark else "fund")
         ok = amount <= self.available[pot]
         if self._attempt(lambda: commitment_create(
-                actor=None, fund=self.fund, amount=amount, subject=self._subject(n),
+                actor=SYSTEM, fund=self.fund, amount=amount, subject=self._subject(n),
                 text="t", on=ON, earmark=self._earmark_obj(pot)), ok):
             self.pot_of[n] = pot
             self.available[pot] -= amount
@@ -103,7 +104,7 @@ class LedgerMachine(RuleBasedStateMachine):
         pot = self.pot_of.get(n, "fund")
         ok = amount <= self.committed[n]
         if self._attempt(lambda: disbursement_create(
-                actor=None, fund=self.fund, amount=amount, subject=self._subject(n), text="t",
+                actor=SYSTEM, fund=self.fund, amount=amount, subject=self._subject(n), text="t",
                 on=ON, earmark=self._earmark_obj(pot)), ok):
             self.committed[n] -= amount
             self.disbursed[n] += amount
@@ -113,7 +114,7 @@ class LedgerMachine(RuleBasedStateMachine):
         pot = self.pot_of.get(n, "fund")
         ok = amount <= self.committed[n]
         if self._attempt(lambda: decommitment_create(
-                actor=None, fund=self.fund, amount=amount, subject=self._subject(n), text="t",
+                actor=SYSTEM, fund=self.fund, amount=amount, subject=self._subject(n), text="t",
                 on=ON, earmark=self._earmark_obj(pot)), ok):
             self.committed[n] -= amount
             self.available[pot] += amount
@@ -123,7 +124,7 @@ class LedgerMachine(RuleBasedStateMachine):
         pot = self.pot_of.get(n, "fund")
         ok = amount <= self.disbursed[n]
         if self._attempt(lambda: return_create(
-                actor=None, fund=self.fund, amount=amount, subject=self._subject(n), text="t",
+                actor=SYSTEM, fund=self.fund, amount=amount, subject=self._subject(n), text="t",
                 on=ON, earmark=self._earmark_obj(pot)), ok):
             self.disbursed[n] -= amount
             self.available[pot] += amount
@@ -137,7 +138,7 @@ class LedgerMachine(RuleBasedStateMachine):
             return
         txn = data.draw(st.sampled_from(candidates))
         try:
-            transaction_reverse(actor=None, transaction=txn, reason="test", on=ON)
+            transaction_reverse(actor=SYSTEM, transaction=txn, reason="test", on=ON)
         except DomainError:
             return  # refused (it would overdraw): nothing to model
         # re-derive the model from the ledger's own subject balances after a correction

@@ -30,7 +30,7 @@ from tests.factories import OrgUnitFactory, fund_with_capital, member
 
 pytestmark = pytest.mark.django_db
 
-APP = Subject("applications.application", "1")
+APP = Subject("demo.grant", "1")  # a grant outside the applications feature
 ON = date(2025, 3, 1)
 
 
@@ -295,9 +295,26 @@ def test_another_municipality_cannot_post_to_the_fund(fund, other_municipality) 
         commit(fund, outsider, "100.00")
 
 
-def test_secretary_may_post(fund, municipality) -> None:
+def test_only_case_officers_post_and_correct(fund, fund_admin, municipality) -> None:
     secretary = member(municipality, Role.SECRETARY, username="sara")
-    commit(fund, secretary, "100.00")
+    txn = commit(fund, fund_admin, "100.00")
+    before = counts()
+    with pytest.raises(PermissionDenied):
+        commit(fund, secretary, "100.00")
+    with pytest.raises(PermissionDenied):
+        transaction_reverse(actor=secretary, transaction=txn, reason="Fel", on=ON)
+    assert counts() == before
+
+
+def test_a_posting_that_carries_out_a_decision_is_not_corrected_by_hand(fund, fund_admin
+                                                                        ) -> None:
+    txn = commit(fund, fund_admin, "100.00",
+                 subject=Subject("applications.application", "1"))
+    before = counts()
+    with pytest.raises(ConflictError) as exc:
+        transaction_reverse(actor=fund_admin, transaction=txn, reason="Fel", on=ON)
+    assert exc.value.code == "decision_posting"
+    assert counts() == before
 
 
 def test_use_is_tied_to_the_unit(fund, fund_admin, municipality) -> None:

@@ -2,17 +2,20 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from kompetensfond.audit.models import AuditEvent
+from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.errors import ConflictError, ValidationError
-from kompetensfond.organisation.models import OrgUnit, ParagraphCounter
+from kompetensfond.core.models import Role
+from kompetensfond.organisation.models import OrgUnit, Paragraph, ParagraphCounter
 from kompetensfond.organisation.services import (
     body_create,
     occupation_names_import,
     org_unit_create,
     org_unit_deactivate,
     org_unit_update,
-    paragraph_next,
+    paragraph_counter_set,
+    paragraph_take,
 )
-from tests.factories import BodyFactory, EmployeeFactory
+from tests.factories import BodyFactory, EmployeeFactory, member
 
 from .helpers import csv_bytes, xlsx_bytes
 
@@ -67,7 +70,7 @@ def test_cost_centre_is_unique_per_municipality(fund_admin, municipality, tree,
         org_unit_create(actor=fund_admin, municipality=municipality, name="X",
                         cost_centre="3000", sector="education")
     # another municipality may use the same code
-    org_unit_create(actor=None, municipality=other_municipality, name="X", cost_centre="3000",
+    org_unit_create(actor=SYSTEM, municipality=other_municipality, name="X", cost_centre="3000",
                     sector="education")
 
 
@@ -114,10 +117,58 @@ def test_paragraph_numbers_count_per_body_and_restart_each_year(fund_admin,
                                                                  municipality) -> None:
     ks = BodyFactory(municipality=municipality, name="Kommunstyrelsen")
     kf = BodyFactory(municipality=municipality, name="Kommunfullmäktige")
-    assert [paragraph_next(actor=fund_admin, body=ks, year=2018) for _ in range(3)] == [1, 2, 3]
-    assert paragraph_next(actor=fund_admin, body=kf, year=2018) == 1
-    assert paragraph_next(actor=fund_admin, body=ks, year=2019) == 1
+    assert [paragraph_take(actor=fund_admin, body=ks, year=2018, text="x")
+            for _ in range(3)] == [1, 2, 3]
+    assert paragraph_take(actor=fund_admin, body=kf, year=2018, text="x") == 1
+    assert paragraph_take(actor=fund_admin, body=ks, year=2019, text="x") == 1
     assert ParagraphCounter.objects.get(body=ks, year=2018).last_number == 3
+
+
+@pytest.mark.django_db
+def test_a_paragraph_as_in_the_real_minutes_is_registered_and_the_next_follows_it(
+        fund_admin, municipality) -> None:
+    # given a body whose secretary enters § 45 as the minutes have it
+    ks = BodyFactory(municipality=municipality, name="Kommunstyrelsen")
+    assert paragraph_take(actor=fund_admin, body=ks, year=2026, number=45, text="a") == 45
+    # then the next proposed § continues after it, and a gap below can still be used
+    assert paragraph_take(actor=fund_admin, body=ks, year=2026, text="b") == 46
+    assert paragraph_take(actor=fund_admin, body=ks, year=2026, number=12, text="c") == 12
+    assert paragraph_take(actor=fund_admin, body=ks, year=2026, text="d") == 47
+    assert list(Paragraph.objects.filter(body=ks).values_list("number", flat=True)) == [
+        12, 45, 46, 47]
+
+
+@pytest.mark.django_db
+def test_a_paragraph_used_twice_in_a_year_is_refused_and_writes_nothing(fund_admin,
+                                                                        municipality) -> None:
+    ks = BodyFactory(municipality=municipality, name="Kommunstyrelsen")
+    paragraph_take(actor=fund_admin, body=ks, year=2026, number=7, text="a")
+    with pytest.raises(ConflictError, match=r"§ 7 .* redan använd"):
+        paragraph_take(actor=fund_admin, body=ks, year=2026, number=7, text="b")
+    assert Paragraph.objects.filter(body=ks).count() == 1
+    # another year, or another body, may use the same number
+    assert paragraph_take(actor=fund_admin, body=ks, year=2027, number=7, text="c") == 7
+
+
+@pytest.mark.django_db
+def test_the_counter_continues_after_items_decided_elsewhere_but_never_goes_back(
+        fund_admin, municipality) -> None:
+    ks = BodyFactory(municipality=municipality, name="Kommunstyrelsen")
+    paragraph_counter_set(actor=fund_admin, body=ks, year=2026, last_number=120)
+    assert paragraph_take(actor=fund_admin, body=ks, year=2026, text="a") == 121
+    with pytest.raises(ConflictError):
+        paragraph_counter_set(actor=fund_admin, body=ks, year=2026, last_number=100)
+    assert ParagraphCounter.objects.get(body=ks, year=2026).last_number == 121
+
+
+@pytest.mark.django_db
+def test_only_secretaries_and_case_officers_take_paragraphs(municipality) -> None:
+    ks = BodyFactory(municipality=municipality, name="Kommunstyrelsen")
+    reviewer = member(municipality, Role.REVIEWER, username="granskaren")
+    with pytest.raises(PermissionDenied):
+        paragraph_take(actor=reviewer, body=ks, year=2026, text="x")
+    with pytest.raises(PermissionDenied):
+        paragraph_take(actor=None, body=ks, year=2026, text="x")  # type: ignore[arg-type]
 
 
 @pytest.mark.django_db

@@ -102,6 +102,16 @@ def test_co_funding_is_a_warning_at_the_boundary() -> None:
     assert "25\xa0%" in findings[0].message
 
 
+def test_the_co_funding_message_never_rounds_up_to_the_minimum() -> None:
+    # 99,999.99 of 399,999.99 is 24.9999981…%: below 25 %, and the message says so
+    findings = guideline_check(rules(), app("300000.00", cofunding=Decimal("99999.99")))
+    assert "24,999998\xa0%" in findings[0].message
+    assert "är 25\xa0%" not in findings[0].message
+    # one öre above the share needs no more than one decimal to be told apart
+    findings = guideline_check(rules(), app("300000.00", cofunding=Decimal("90000.00")))
+    assert "23,1\xa0%" in findings[0].message
+
+
 def test_not_a_shortage_occupation_is_a_warning() -> None:
     findings = guideline_check(rules(), app(occupation_codes=["5321"]))
     assert codes(findings) == ["not_shortage_occupation"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -20,36 +19,37 @@ from kompetensfond.core.money import as_api_string
 from kompetensfond.core.permissions import check
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
-from kompetensfond.organisation.selectors import occupation_choices, org_unit_list
+from kompetensfond.organisation.selectors import body_list, occupation_choices, org_unit_list
 from kompetensfond.plans.models import CostType, Strategy
 
-from .models import Application, Meeting, Status
+from .models import Application, Meeting, Outcome
 from .selectors import (
     access_application,
     application_list,
+    available_actions,
     findings_for,
     meeting_list,
+    requested_amount,
     review_summary,
 )
 from .services import (
     GuidelineError,
     Line,
+    agenda_item_add,
     application_create,
     application_recommend,
     application_return,
     application_start_review,
     application_submit,
     application_withdraw,
-    conflict_declare,
-    decision_record,
+    decision_change,
+    decision_record_at_meeting,
     decision_record_delegated,
     meeting_create,
-    review_submit,
+    minutes_approve,
+    review_save,
     reviewers_assign,
 )
-
-OUTCOMES = [(Status.GRANTED, "granted"), (Status.PARTLY_GRANTED, "partly granted"),
-            (Status.REJECTED, "rejected")]
 
 
 class BudgetLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -62,6 +62,7 @@ class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-a
     budget = serializers.SerializerMethodField()
     requested = serializers.SerializerMethodField()
     decision = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
@@ -69,14 +70,22 @@ class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-a
                   "strategies", "start_date", "end_date", "participants_women",
                   "participants_men", "participants_other", "cofunding", "earmark", "status",
                   "submitted_at", "recommendation", "recommended_amount", "budget",
-                  "requested", "decision"]
+                  "requested", "decision", "actions"]
 
     def get_budget(self, application: Application) -> list[dict[str, Any]]:
         return [{"cost_type": b.cost_type, "year": b.year, "amount": as_api_string(b.amount)}
                 for b in application.budget_lines.all()]
 
     def get_requested(self, application: Application) -> str:
-        return as_api_string(sum((b.amount for b in application.budget_lines.all()), 0))
+        return as_api_string(requested_amount(application))
+
+    def get_actions(self, application: Application) -> list[str]:
+        """What the caller can do with the application now (life-cycle transitions); given
+        for one application, empty in lists."""
+        request = self.context.get("request")
+        if request is None or not self.context.get("with_actions"):
+            return []  # lists leave them out: they would cost queries per row
+        return [t.name for t in available_actions(request.user, application)]
 
     def get_decision(self, application: Application) -> dict[str, Any] | None:
         decision = getattr(application, "decision", None)
@@ -112,7 +121,7 @@ class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class RecommendSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    outcome = serializers.ChoiceField(choices=OUTCOMES)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
     amount = serializers.CharField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -121,8 +130,17 @@ class DecideSerializer(RecommendSerializer):
     meeting_date = serializers.DateField(required=False, allow_null=True, default=None,
                                          help_text="A body's decision at this meeting; "
                                                    "omit for a delegated decision.")
+    paragraph = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=100_000,
+        help_text="The § in the minutes (meeting decisions); omitted: the body's next.")
     conditions = serializers.CharField(required=False, allow_blank=True, default="")
     case_number = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ChangeDecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    amount = serializers.CharField(help_text='The new granted amount, e.g. "120000.00".')
+    reason = serializers.CharField(help_text="The decision behind the change.")
+    on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class AssignSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -154,7 +172,11 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
     def _respond(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
         fresh = access_application(self.request.user, application.pk)
-        return Response(ApplicationSerializer(fresh).data, status=code)
+        return Response(ApplicationSerializer(fresh, context={
+            "request": self.request, "with_actions": True}).data, status=code)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._respond(access_application(request.user, kwargs["pk"]))
 
     @extend_schema(request=ApplicationCreateSerializer, responses={201: ApplicationSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -172,7 +194,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         if len(occupations) != len(set(codes)):
             raise serializers.ValidationError({"occupations": ["Okänd SSYK-kod."]})
         lines = [Line(b["cost_type"], b["year"], b["amount"]) for b in data.pop("budget")]
-        application = application_create(actor=request.user, fund=fund, unit=unit,  # type: ignore[arg-type]
+        application = application_create(actor=_user(request), fund=fund, unit=unit,
                                          lines=lines, strategies=strategies,
                                          occupations=occupations, **data)
         return self._respond(application, status.HTTP_201_CREATED)
@@ -189,7 +211,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def submit(self, request: Request, pk: str) -> Response:
         application = access_application(request.user, pk)
         try:
-            application_submit(actor=request.user, application=application)  # type: ignore[arg-type]
+            application_submit(actor=_user(request), application=application)
         except GuidelineError as exc:
             return Response({"code": exc.code, "detail": exc.message,
                              "findings": [{"severity": f.severity.value, "code": f.code,
@@ -242,17 +264,20 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         body = DecideSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        meeting_date = data.pop("meeting_date")
-        with transaction.atomic():
-            if meeting_date is None:
-                decision_record_delegated(actor=request.user, application=application,  # type: ignore[arg-type]
-                                          **data)
-            else:
-                meeting = meeting_create(actor=request.user,  # type: ignore[arg-type]
-                                         body=application.fund.owning_body, on=meeting_date)
-                decision_record(actor=request.user, application=application,  # type: ignore[arg-type]
-                                meeting=meeting, **data)
+        meeting_date, paragraph = data.pop("meeting_date"), data.pop("paragraph")
+        if meeting_date is None:
+            decision_record_delegated(actor=_user(request), application=application, **data)
+        else:
+            decision_record_at_meeting(actor=_user(request), application=application,
+                                       on=meeting_date, paragraph=paragraph, **data)
         return self._respond(application)
+
+    @extend_schema(request=ChangeDecisionSerializer)
+    @action(detail=True, methods=["post"], url_path="change-decision")
+    def change_decision(self, request: Request, pk: str) -> Response:
+        """Change the granted amount: the decision and the ledger change together."""
+        return self._apply(request, pk, ChangeDecisionSerializer, lambda a, d: decision_change(
+            actor=_user(request), application=a, **d))
 
     @extend_schema(request=AssignSerializer)
     @action(detail=True, methods=["post"], url_path="assign-reviewers")
@@ -264,7 +289,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
                                              pk__in=body.validated_data["reviewers"]))
         if len(reviewers) != len(set(body.validated_data["reviewers"])):
             raise serializers.ValidationError({"reviewers": ["Okänd användare."]})
-        reviewers_assign(actor=request.user, application=application, reviewers=reviewers)  # type: ignore[arg-type]
+        reviewers_assign(actor=_user(request), application=application, reviewers=reviewers)
         return self._respond(application)
 
     @extend_schema(request=ReviewSerializer)
@@ -278,14 +303,11 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             body = ReviewSerializer(data=request.data)
             body.is_valid(raise_exception=True)
             data = body.validated_data
-            with transaction.atomic():
-                if data["conflict"] is not None:
-                    conflict_declare(actor=request.user, review=review,  # type: ignore[arg-type]
-                                     conflict=data["conflict"], reason=data["conflict_reason"])
-                if data.get("scores") is not None:
-                    review_submit(actor=request.user, review=review,  # type: ignore[arg-type]
-                                  scores={int(k): v for k, v in data["scores"].items()},
-                                  comment=data["comment"])
+            scores = data.get("scores")
+            review_save(actor=_user(request), review=review, conflict=data["conflict"],
+                        conflict_reason=data["conflict_reason"], comment=data["comment"],
+                        scores=None if scores is None
+                        else {int(k): v for k, v in scores.items()})
         summary = review_summary(application, request.user)
         return Response({
             "score": None if summary.score is None else str(summary.score),
@@ -299,11 +321,17 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
 
 
 class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    agenda = serializers.SerializerMethodField()
     decisions = serializers.SerializerMethodField()
 
     class Meta:
         model = Meeting
-        fields = ["id", "body", "date", "decisions"]
+        fields = ["id", "body", "date", "approved_on", "agenda", "decisions"]
+
+    def get_agenda(self, meeting: Meeting) -> list[dict[str, Any]]:
+        return [{"item": i.position, "application": i.application_id,
+                 "proposal": i.proposal, "proposed_amount": as_api_string(i.proposed_amount),
+                 "requested": as_api_string(i.requested)} for i in meeting.items.all()]
 
     def get_decisions(self, meeting: Meeting) -> list[dict[str, Any]]:
         return [{"application": d.application_id, "paragraph": d.paragraph,
@@ -311,7 +339,20 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
                  "reference": d.reference} for d in meeting.decisions.order_by("paragraph")]
 
 
-class MeetingViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class MeetingCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    body = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    date = serializers.DateField()
+
+
+class AgendaSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    application = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+class ApproveSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     """Meetings of the municipality's bodies with the decisions taken at each."""
 
     serializer_class = MeetingSerializer
@@ -320,5 +361,42 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         if getattr(self, "swagger_fake_view", False):
             return Meeting.objects.none()
         check(can_view_ledger(self.request.user))
-        return meeting_list(user=self.request.user).prefetch_related("decisions__body",
-                                                                     "decisions__meeting")
+        return meeting_list(user=self.request.user).prefetch_related(
+            "decisions__body", "decisions__meeting", "items")
+
+    def _respond(self, meeting: Meeting) -> Response:
+        fresh = get_object_or_404(self.get_queryset(), pk=meeting.pk)
+        return Response(MeetingSerializer(fresh).data)
+
+    @extend_schema(request=MeetingCreateSerializer, responses={201: MeetingSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Plan a meeting of a body (or get the one on that day)."""
+        body = MeetingCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        decider = get_object_or_404(body_list(user=request.user), pk=body.validated_data["body"])
+        meeting = meeting_create(actor=_user(request), body=decider,
+                                 on=body.validated_data["date"])
+        response = self._respond(meeting)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(request=AgendaSerializer, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def agenda(self, request: Request, pk: str) -> Response:
+        """Put an application with a proposed decision on the meeting's agenda (last)."""
+        meeting = get_object_or_404(self.get_queryset(), pk=pk)
+        body = AgendaSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        application = access_application(request.user, body.validated_data["application"])
+        agenda_item_add(actor=_user(request), meeting=meeting, application=application)
+        return self._respond(meeting)
+
+    @extend_schema(request=ApproveSerializer, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        """Record that the minutes are approved (justerat): the meeting no longer changes."""
+        meeting = get_object_or_404(self.get_queryset(), pk=pk)
+        body = ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        minutes_approve(actor=_user(request), meeting=meeting, on=body.validated_data["on"])
+        return self._respond(meeting)

@@ -11,7 +11,7 @@ from kompetensfond.funds.models import Earmark, Fund
 from kompetensfond.organisation.models import Body, Occupation, OrgUnit
 from kompetensfond.plans.models import CostType, Strategy
 
-from .models import Status
+from .models import PROPOSAL_CHOICES, Application
 
 
 class ApplicationForm(forms.Form):
@@ -79,13 +79,9 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-OUTCOME_CHOICES = [(Status.GRANTED, _("Grant")), (Status.PARTLY_GRANTED, _("Grant in part")),
-                   (Status.REJECTED, _("Reject"))]
-
-
 class RecommendForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Proposed decision"), widget=forms.RadioSelect,
-                                choices=OUTCOME_CHOICES)
+                                choices=PROPOSAL_CHOICES)
     amount = MoneyFormField(label=_("Amount, when granted in part"), required=False)
     reason = forms.CharField(label=_("Reasons"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
@@ -93,7 +89,7 @@ class RecommendForm(forms.Form):
 
 class DelegatedDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
-                                choices=OUTCOME_CHOICES)
+                                choices=PROPOSAL_CHOICES)
     amount = MoneyFormField(label=_("Amount, when granted in part"), required=False)
     conditions = forms.CharField(label=_("Conditions"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}))
@@ -102,11 +98,46 @@ class DelegatedDecisionForm(forms.Form):
     case_number = forms.CharField(label=_("Case number (dnr)"), max_length=60, required=False)
 
 
-class DecisionForm(DelegatedDecisionForm):
-    """A body's decision: the delegated decision's fields and the meeting's date first."""
+class MeetingDecisionForm(DelegatedDecisionForm):
+    """A body's decision on an agenda item: the delegated decision's fields and the § the
+    decision has in the minutes."""
+
+    paragraph = forms.IntegerField(
+        label=_("§ in the minutes"), min_value=1, max_value=100_000, required=False,
+        help_text=_("Leave empty to take the body's next §."))
+
+
+class DecisionForm(MeetingDecisionForm):
+    """A body's decision from the application page: the meeting's date first."""
 
     meeting_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
     field_order = ["meeting_date"]
+
+
+class ChangeDecisionForm(forms.Form):
+    amount = MoneyFormField(label=_("New granted amount"))
+    on = forms.DateField(label=_("Date of the change"), widget=DateInput())
+    reason = forms.CharField(label=_("Decision behind the change (body, date, §)"),
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AgendaAddForm(forms.Form):
+    application = forms.ModelChoiceField(label=_("Application with a proposed decision"),
+                                         queryset=Application.objects.none())
+
+    def __init__(self, *args: Any, candidates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class MinutesApproveForm(forms.Form):
+    on = forms.DateField(label=_("Minutes approved on"), widget=DateInput())
+
+
+class ParagraphCounterForm(forms.Form):
+    last_number = forms.IntegerField(
+        label=_("Last § used"), min_value=0, max_value=100_000,
+        help_text=_("Numbering continues after this § (items decided outside the system)."))
 
 
 NOT_APPLICABLE = "na"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.models import Municipality
 from kompetensfond.core.money import MoneyField
+from kompetensfond.core.references import DecisionReferenceMixin
 from kompetensfond.funds.models import Earmark, Fund
 from kompetensfond.organisation.models import Body, Employee, Occupation, OrgUnit
 from kompetensfond.plans.models import CostType, Strategy
@@ -28,6 +29,20 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+class Outcome(models.TextChoices):
+    """What a decision can say (its values are also the statuses it leads to)."""
+
+    GRANTED = "granted", _("Granted")
+    PARTLY_GRANTED = "partly_granted", _("Partly granted")
+    REJECTED = "rejected", _("Rejected")
+
+
+# The same outcomes as a proposal is worded ("Bevilja", "Bevilja delvis", "Avslå").
+PROPOSAL_CHOICES = [(Outcome.GRANTED.value, _("Grant")),
+                    (Outcome.PARTLY_GRANTED.value, _("Grant in part")),
+                    (Outcome.REJECTED.value, _("Reject"))]
+
+
 class Application(models.Model):
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT,
                                      related_name="applications")
@@ -37,6 +52,9 @@ class Application(models.Model):
                              related_name="applications")
     contact = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("contact"),
                                 on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+                                   on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
     title = models.CharField(_("title"), max_length=200)
     purpose = models.TextField(_("purpose"), blank=True)
     expected_effect = models.TextField(_("expected effect"), blank=True)
@@ -60,9 +78,7 @@ class Application(models.Model):
                               default=Status.DRAFT)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     recommendation = models.CharField(_("proposed decision"), max_length=16, blank=True,
-                                      choices=[(Status.GRANTED, _("Grant")),
-                                               (Status.PARTLY_GRANTED, _("Grant in part")),
-                                               (Status.REJECTED, _("Reject"))])
+                                      choices=PROPOSAL_CHOICES)
     recommended_amount = MoneyField(_("proposed amount"), null=True, blank=True)
     recommendation_reason = models.TextField(_("reasons"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -132,6 +148,10 @@ class Meeting(models.Model):
     body = models.ForeignKey(Body, verbose_name=_("body"), on_delete=models.PROTECT,
                              related_name="meetings")
     date = models.DateField(_("date"))
+    approved_on = models.DateField(_("minutes approved on"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"),
+                                    on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
 
     class Meta:
         verbose_name = _("meeting")
@@ -144,17 +164,56 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.body} {self.date.isoformat()}"
 
+    @property
+    def is_approved(self) -> bool:
+        """The minutes are approved (justerat): the meeting is a closed record."""
+        return self.approved_on is not None
 
-class Decision(models.Model):
-    """The decision on an application: by a body at a meeting, with the next § of the
-    body's year, or by a delegate under a point of the delegation scheme."""
+
+class AgendaItem(models.Model):
+    """An application put on a meeting's agenda (ärendelista), in order, with the proposal
+    as it was put to the body. Items are added explicitly; once the minutes are approved
+    (justerat) they never change."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT,
+                                    related_name="agenda_items")
+    position = models.PositiveIntegerField(_("item"))
+    # the proposal as it was put to the body: the record does not follow later changes
+    proposal = models.CharField(_("proposed decision"), max_length=16, choices=PROPOSAL_CHOICES)
+    proposed_amount = MoneyField(_("proposed amount"), default=0)
+    proposal_reason = models.TextField(_("reasons"), blank=True)
+    requested = MoneyField(_("applied for"), default=0)
+    score = models.DecimalField(_("weighted score"), max_digits=5, decimal_places=2, null=True,
+                                blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "application"],
+                                    name="agenda_item_once_per_meeting"),
+            models.UniqueConstraint(fields=["meeting", "position"],
+                                    name="agenda_item_position_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.position}. {self.application}"
+
+
+class Decision(DecisionReferenceMixin, models.Model):
+    """The decision on an application: by a body at a meeting, with a § of the body's year
+    from its § register, or by a delegate under a point of the delegation scheme."""
+
+    REFERENCE_FIELDS = ("body", "decided_on", "paragraph", "case_number")
 
     application = models.OneToOneField(Application, on_delete=models.PROTECT,
                                        related_name="decision")
-    outcome = models.CharField(_("decision"), max_length=16,
-                               choices=[(Status.GRANTED, _("Granted")),
-                                        (Status.PARTLY_GRANTED, _("Partly granted")),
-                                        (Status.REJECTED, _("Rejected"))])
+    outcome = models.CharField(_("decision"), max_length=16, choices=Outcome.choices)
     amount = MoneyField(_("amount"), default=0)
     conditions = models.TextField(_("conditions"), blank=True)
     reason = models.TextField(_("reasons"), blank=True)
@@ -202,11 +261,10 @@ class Decision(models.Model):
     @property
     def reference(self) -> str:
         if self.meeting_id and self.paragraph:
-            text = f"{self.body.name} {self.decided_on.isoformat()} §\xa0{self.paragraph}"
-        else:
-            text = f"{self.body.name}, delegationsbeslut {self.decided_on.isoformat()}"
-            if self.delegation_point:
-                text += f" (punkt {self.delegation_point})"
+            return self.decision_reference
+        text = f"{self.body.name}, delegationsbeslut {self.decided_on.isoformat()}"
+        if self.delegation_point:
+            text += f" (punkt {self.delegation_point})"
         return text + (f", dnr {self.case_number}" if self.case_number else "")
 
 

@@ -8,35 +8,75 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from kompetensfond.core.money import MoneyField, MoneySum
 from kompetensfond.core.permissions import municipality_of, reads_whole_municipality
-from kompetensfond.organisation.selectors import visible_unit_paths
-from kompetensfond.plans.checks import ApplicationData, BudgetLine, Finding, guideline_check
+from kompetensfond.organisation.selectors import subtree_q, visible_unit_paths
+from kompetensfond.plans.checks import (
+    ApplicationData,
+    BudgetLine,
+    Finding,
+    Severity,
+    guideline_check,
+)
 from kompetensfond.plans.selectors import guideline_of, rules_of
 
-from .models import Application, Criterion, Review, Status
+from .codes import ErrorCode
+from .lifecycle import TRANSITIONS, Transition
+from .models import AgendaItem, Application, Criterion, Review, Status
+from .models import BudgetLine as BudgetLineRow
+from .rules import earmark_breaches
 from .scoring import application_score, weighted_mean
+
+ZERO = Decimal("0.00")
 
 
 def application_list(*, user: Any, fund: Any = None, status: str = "") -> QuerySet[Application]:
+    """The applications the user may see, each annotated with ``requested`` (the sum of its
+    budget lines, computed here and nowhere else for lists)."""
     municipality = municipality_of(user)
     if municipality is None:
         raise Http404
     qs = Application.objects.filter(municipality=municipality)
     paths = visible_unit_paths(user)
     if paths is not None:  # a manager's subtree, and what the user is assigned to review
-        visible = Q(pk__in=Review.objects.filter(reviewer=user).values("application_id"))
-        for path in paths:
-            visible |= Q(unit__path__startswith=path)
-        qs = qs.filter(visible)
+        qs = qs.filter(subtree_q(paths)
+                       | Q(pk__in=Review.objects.filter(reviewer=user).values("application_id")))
     if fund is not None:
         qs = qs.filter(fund=fund)
     if status:
         qs = qs.filter(status=status)
-    return qs.select_related("fund", "unit", "contact")
+    return with_requested(qs.select_related("fund", "unit", "contact"))
+
+
+def with_requested(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotate each application with ``requested``: the sum of its budget lines, in the
+    database (one subquery, no extra query per row)."""
+    requested = (BudgetLineRow.objects.filter(application=OuterRef("pk")).order_by()
+                 .values("application").annotate(total=MoneySum("amount")).values("total"))
+    return qs.annotate(requested=Coalesce(Subquery(requested), Value(ZERO),
+                                          output_field=MoneyField()))
+
+
+def requested_amount(application: Application) -> Decimal:
+    """What the application asks for: the sum of its budget lines (the list selector's
+    annotation when the object came from it, else summed in the database)."""
+    annotated = getattr(application, "requested", None)
+    if annotated is not None:
+        return Decimal(annotated)
+    total = application.budget_lines.aggregate(total=MoneySum("amount"))["total"]
+    return total if total is not None else ZERO
+
+
+def available_actions(user: Any, application: Application) -> list[Transition]:
+    """What ``user`` can do with the application now: the transitions of the life-cycle
+    table that start from its status and whose permission lets the user take them."""
+    return [t for t in TRANSITIONS.values()
+            if application.status in t.sources and t.permission(user, application)]
 
 
 def access_application(user: Any, pk: int | str) -> Application:
@@ -56,12 +96,31 @@ def application_data(application: Application, *, at: datetime | None = None
     )
 
 
+def earmark_findings(application: Application) -> list[Finding]:
+    """Errors when the earmark the application draws on is not open to it."""
+    return [Finding(Severity.ERROR, ErrorCode.EARMARK_RESTRICTED, message)
+            for message in earmark_breaches(application)]
+
+
 def findings_for(application: Application, *, at: datetime | None = None) -> list[Finding]:
-    """The guideline findings for the application as it stands (no guideline: none)."""
+    """The guideline findings for the application as it stands, with the earmark's
+    restrictions (no guideline: only those), errors first."""
     guideline = guideline_of(application.fund)
-    if guideline is None:
-        return []
-    return guideline_check(rules_of(guideline), application_data(application, at=at))
+    findings = earmark_findings(application)
+    if guideline is not None:
+        findings += guideline_check(rules_of(guideline), application_data(application, at=at))
+    return sorted(findings, key=lambda f: f.severity != Severity.ERROR)
+
+
+def score_of(application: Application) -> Decimal | None:
+    """The application's weighted score: the mean of its submitted assessments' weighted
+    means (conflicted reviewers left out)."""
+    weights = dict(Criterion.objects.filter(fund_id=application.fund_id)
+                   .values_list("pk", "weight"))
+    reviews = application.reviews.filter(submitted_at__isnull=False, conflict=False)
+    return application_score(
+        weighted_mean((weights[s.criterion_id], s.value) for s in review.scores.all())
+        for review in reviews.prefetch_related("scores"))
 
 
 @dataclass
@@ -118,14 +177,14 @@ def ranking(fund: Any) -> tuple[list[RankedApplication], Decimal]:
 
     available = fund_balance(fund).unearmarked
     weights = dict(Criterion.objects.filter(fund=fund).values_list("pk", "weight"))
-    applications = (Application.objects.filter(
+    applications = with_requested(Application.objects.filter(
         fund=fund, status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.RECOMMENDED])
-        .select_related("unit").prefetch_related("budget_lines", "reviews__scores"))
+        .select_related("unit").prefetch_related("reviews__scores"))
     scored = []
     for application in applications:
         means = [weighted_mean((weights[s.criterion_id], s.value) for s in r.scores.all())
                  for r in application.reviews.all() if r.submitted_at and not r.conflict]
-        requested = sum((b.amount for b in application.budget_lines.all()), Decimal("0.00"))
+        requested = requested_amount(application)
         scored.append((application, application_score(means), requested))
     scored.sort(key=lambda row: (row[1] is None, -(row[1] or 0), row[0].pk))
     total, ranked = Decimal("0.00"), []
@@ -145,21 +204,22 @@ def meeting_list(*, user: Any) -> QuerySet[Any]:
     return Meeting.objects.filter(body__municipality=municipality).select_related("body")
 
 
-@dataclass
-class AgendaItem:
-    application: Application
-    score: Decimal | None
-    requested: Decimal
+def meeting_agenda(meeting: Any) -> QuerySet[AgendaItem]:
+    """The meeting's agenda as recorded, in order, each item with its application, the
+    application's decision and where it was taken."""
+    return (meeting.items.select_related("application", "application__unit",
+                                         "application__decision",
+                                         "application__decision__meeting")
+            .order_by("position"))
 
 
-def meeting_agenda(meeting: Any) -> list[AgendaItem]:
-    """Applications with a proposal, of the funds the meeting's body owns: what the body is
-    asked to decide, best weighted score first."""
-    items = []
-    for fund_rows in (ranking(fund)[0] for fund in meeting.body.funds.all()):
-        items += [AgendaItem(r.application, r.score, r.requested) for r in fund_rows
-                  if r.application.status == Status.RECOMMENDED]
-    return items
+def agenda_candidates(meeting: Any) -> QuerySet[Application]:
+    """Applications the secretary may put on the agenda: with a proposed decision, in a
+    fund the meeting's body owns, not yet on this meeting's agenda."""
+    return (Application.objects.filter(fund__owning_body=meeting.body,
+                                       status=Status.RECOMMENDED)
+            .exclude(agenda_items__meeting=meeting).select_related("unit", "fund")
+            .order_by("submitted_at", "pk"))
 
 
 def unreported_delegated_decisions(meeting: Any) -> QuerySet[Any]:

@@ -9,8 +9,9 @@ from typing import Any
 
 from django.db import models, transaction
 
+from kompetensfond.core.actors import Actor, user_or_none
 from kompetensfond.core.context import request_id_var
-from kompetensfond.core.models import Municipality, User
+from kompetensfond.core.models import Municipality
 from kompetensfond.core.services import audit_events_recorded
 
 from .models import AuditEvent
@@ -60,7 +61,7 @@ def _municipality_of_obj(obj: models.Model) -> Municipality | None:
 
 def record_event(
     *,
-    actor: User | None,
+    actor: Actor | None,
     action: str,
     obj: models.Model,
     changes: Mapping[str, Any] | None = None,
@@ -71,7 +72,7 @@ def record_event(
         raise AuditOutsideTransactionError("record_event must be called inside a transaction")
     event = AuditEvent.objects.create(
         municipality=municipality or _municipality_of_obj(obj),
-        actor=actor if actor is not None and actor.pk else None,
+        actor=user_or_none(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

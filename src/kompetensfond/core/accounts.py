@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from kompetensfond.audit.services import record_event
 
+from .actors import Actor, is_system
 from .errors import ConflictError, PermissionDeniedError, ValidationError
 from .models import Membership, Municipality, Role, RoleAssignment, User, luhn_ok
 from .permissions import has_role, municipality_of
@@ -18,10 +19,10 @@ from .services import service
 
 @service
 def municipality_create(
-    *, actor: User | None, name: str, slug: str, organisation_number: str
+    *, actor: Actor, name: str, slug: str, organisation_number: str
 ) -> Municipality:
     """Create a tenant. Only the platform operator (superuser) or a system task may."""
-    if actor is not None and not actor.is_superuser:
+    if not (is_system(actor) or getattr(actor, "is_superuser", False)):
         raise PermissionDeniedError(_("Only the platform operator may create municipalities."))
     digits = organisation_number.replace("-", "")
     if len(digits) != 10 or not digits.isdigit() or not luhn_ok(digits):
@@ -41,7 +42,7 @@ def municipality_create(
 @service
 def member_create(
     *,
-    actor: User | None,
+    actor: Actor,
     municipality: Municipality,
     username: str,
     password: str | None,
@@ -51,7 +52,7 @@ def member_create(
     roles: Iterable[tuple[str, int | None]] = (),
 ) -> User:
     """Create a user in ``municipality`` with ``roles`` as (role, unit id or None)."""
-    if (actor is not None and not actor.is_superuser
+    if (not (is_system(actor) or getattr(actor, "is_superuser", False))
             and (municipality_of(actor) != municipality or not has_role(actor, Role.FUND_ADMIN))):
         raise PermissionDeniedError(_("You may not add users to this municipality."))
     if User.objects.filter(username=username).exists():
@@ -83,11 +84,11 @@ def member_create(
 
 
 @service
-def api_token_create(*, actor: User | None, user: User) -> str:
+def api_token_create(*, actor: Actor, user: User) -> str:
     """Create (or return) ``user``'s API token; only the user, an operator or system may."""
     from rest_framework.authtoken.models import Token
 
-    if actor is not None and actor.pk != user.pk and not actor.is_superuser:
+    if not is_system(actor) and (actor is None or (actor.pk != user.pk and not actor.is_superuser)):
         raise PermissionDeniedError(_("You may only create your own API token."))
     token, created = Token.objects.get_or_create(user=user)
     action = "user.api_token_created" if created else "user.api_token_shown"

@@ -55,12 +55,13 @@ class DateInput(forms.DateInput):
 
 
 def add_domain_error(form: forms.Form, exc: DomainError) -> None:
-    """Show a service's refusal on the form: on the fields it names, else above the form."""
+    """Show a service's refusal on the form: each error on the field it names; errors of
+    parts that are not fields of this form (budget rows, "__all__") above the form, so the
+    error summary lists every one."""
     placed = False
     for field, errors in exc.fields.items():
-        if field in form.fields:
-            for error in errors or [exc.message]:
-                form.add_error(field, error)
+        for error in errors or [exc.message]:
+            form.add_error(field if field in form.fields else None, error)
             placed = True
     if not placed:
         form.add_error(None, exc.message)

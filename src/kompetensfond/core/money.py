@@ -14,9 +14,12 @@ from typing import NewType
 from django.db import models
 from django.utils.translation import gettext as _
 
+from .errors import ValidationError
+
 Money = NewType("Money", Decimal)
 
 CENT = Decimal("0.01")
+MONEY_MAX = Decimal("999999999999.99")  # the largest amount a MoneyField (14, 2) holds
 MAX_DIGITS = 14
 DECIMAL_PLACES = 2
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -140,3 +143,17 @@ class MoneySum(models.Sum):
 
     def get_db_converters(self, connection: object) -> list[object]:  # type: ignore[override]
         return [*super().get_db_converters(connection), _to_cents]  # type: ignore[arg-type]
+
+
+def positive_amount(value: Decimal | int | str) -> Decimal:
+    """A transaction amount: more than zero, at most two decimals."""
+    if isinstance(value, float):
+        raise ValidationError(_("Enter an amount in kronor, for example 1 234,50."))
+    try:
+        amount = to_money(value)
+    except MoneyParseError as exc:
+        raise ValidationError(str(exc), fields={"amount": [str(exc)]}) from exc
+    if amount <= Decimal(0):
+        message = _("The amount must be more than 0 kr.")
+        raise ValidationError(message, fields={"amount": [message]})
+    return amount

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from kompetensfond.applications.models import Status
+from kompetensfond.applications.models import Outcome
 from kompetensfond.applications.services import (
     Line,
     application_create,
@@ -17,9 +17,8 @@ from kompetensfond.applications.services import (
     application_withdraw,
     conflict_declare,
     criterion_create,
-    decision_record,
+    decision_record_at_meeting,
     decision_record_delegated,
-    meeting_create,
     review_submit,
     reviewers_assign,
 )
@@ -30,6 +29,7 @@ from kompetensfond.ledger.selectors import fund_dashboard
 from kompetensfond.organisation.models import OrgUnit
 from kompetensfond.plans.selectors import guideline_of
 
+from .funds import at_noon
 from .organisation import DemoMunicipality
 
 # (title, amount, state to leave it in)
@@ -62,9 +62,10 @@ def _earmark_for(fund: Fund, unit: OrgUnit) -> Earmark | None:
 
 
 def build_applications(demo: DemoMunicipality, fund: Fund | None) -> int:
-    """Applications in every state. For a fund in use they are dated today; for a fund
+    """Applications in every state. For a fund in use they are decided today; for a fund
     whose period is over, a month before its end (and built before its guidelines, whose
-    application rounds are long closed)."""
+    application rounds are long closed). They were applied for a month before the meeting
+    that decided them, a week before that day."""
     if fund is None:
         return 0
     today = timezone.localdate()
@@ -81,18 +82,21 @@ def build_applications(demo: DemoMunicipality, fund: Fund | None) -> int:
     criteria = [criterion_create(actor=officer, fund=fund, name=name, weight=weight)
                 for name, weight in (("Koppling till strategierna", 3), ("Bristyrke", 2),
                                      ("Jämställdhet", 1), ("Kostnad per deltagare", 2))]
-    meeting = meeting_create(actor=secretary, body=fund.owning_body,
-                             on=max(on - timedelta(days=7), fund.start_date))
+    applied = max(on - timedelta(days=37), fund.start_date)
+    meeting_on = max(on - timedelta(days=7), applied)
     guideline = guideline_of(fund)
     for n, (title, amount, state) in enumerate(SPREAD, start=1):
         application = application_create(
             actor=manager, fund=fund, unit=units[n % len(units)], title=title,
             purpose="Kompetensutveckling enligt enhetens plan.", participants_women=6 + n,
             participants_men=2, cofunding="25000.00", earmark=earmark,
-            lines=[Line("course_fee", on.year, amount)])
+            # an earmark for some occupations or strategies funds only applications for them
+            occupations=earmark.occupations.all() if earmark else (),
+            strategies=earmark.strategies.all() if earmark else (),
+            lines=[Line("course_fee", on.year, amount)], at=applied)
         if state == "draft":
             continue
-        application_submit(actor=manager, application=application)
+        application_submit(actor=manager, application=application, at=at_noon(applied))
         if state == "submitted":
             continue
         if state == "withdrawn":
@@ -111,18 +115,18 @@ def build_applications(demo: DemoMunicipality, fund: Fund | None) -> int:
             application_return(actor=officer, application=application,
                                reason="Bifoga utbildningsanordnarens kursplan.")
             continue
-        outcome = Status.REJECTED if state == "rejected" else Status.GRANTED
+        outcome = Outcome.REJECTED if state == "rejected" else Outcome.GRANTED
         application_recommend(actor=officer, application=application, outcome=outcome,
                               amount=None, reason="Saknar koppling till strategierna."
-                              if outcome == Status.REJECTED else "Bygger på planen.")
+                              if outcome == Outcome.REJECTED else "Bygger på planen.")
         if state == "recommended":
             continue
         if state == "delegated" and guideline is not None and guideline.delegations.exists():
             decision_record_delegated(actor=officer, application=application, on=on,
-                                      outcome=Status.GRANTED, case_number=f"{on.year}/{n}")
+                                      outcome=Outcome.GRANTED, case_number=f"{on.year}/{n}")
         else:
-            decision_record(actor=secretary, application=application, meeting=meeting,
-                            outcome=outcome, case_number=f"{on.year}/{100 + n}",
-                            reason="" if outcome == Status.GRANTED
-                            else "Saknar koppling till kompetensförsörjningsplanen.")
+            decision_record_at_meeting(actor=secretary, application=application, on=meeting_on,
+                                       outcome=outcome, case_number=f"{on.year}/{100 + n}",
+                                       reason="" if outcome == Outcome.GRANTED
+                                       else "Saknar koppling till kompetensförsörjningsplanen.")
     return len(SPREAD)

@@ -8,8 +8,9 @@ grants are invented for the demo. Grants are posted straight to the ledger here 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from kompetensfond.core.models import Role, User
 from kompetensfond.funds.models import ContributionSource, Fund
@@ -58,33 +59,37 @@ SODERTALJE_DECISIONS = [
 ]
 
 
+def at_noon(day: date) -> datetime:
+    """Noon in Stockholm on ``day``: the time a case of the past is registered at."""
+    return datetime(day.year, day.month, day.day, 12, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
 def _decided_application(demo: DemoMunicipality, fund: Fund, unit_name: str, amount: Decimal,
                          paid: Decimal, meeting_on: date, case_number: str,
                          title: str) -> None:
     """An application through the real life cycle, granted by the body at a meeting with
     the next § and paid in full six months later."""
-    from kompetensfond.applications.models import Status
+    from kompetensfond.applications.models import Outcome
     from kompetensfond.applications.services import (
         Line,
         application_create,
         application_recommend,
         application_submit,
-        decision_record,
-        meeting_create,
+        decision_record_at_meeting,
     )
 
     officer, secretary = demo.users[Role.FUND_ADMIN], demo.users[Role.SECRETARY]
     unit = demo.units[unit_name]
+    applied = max(fund.start_date, meeting_on - timedelta(days=30))
     application = application_create(
         actor=officer, fund=fund, unit=unit, title=title, participants_women=18,
         participants_men=4, purpose="Ur kommunstyrelsens ärende om kompetensfonden.",
-        lines=[Line("course_fee", meeting_on.year, amount)])
-    application_submit(actor=officer, application=application)
-    application_recommend(actor=officer, application=application, outcome=Status.GRANTED,
+        lines=[Line("course_fee", meeting_on.year, amount)], at=applied)
+    application_submit(actor=officer, application=application, at=at_noon(applied))
+    application_recommend(actor=officer, application=application, outcome=Outcome.GRANTED,
                           amount=None, reason="Stärker medarbetarna i nuvarande och nya roller.")
-    meeting = meeting_create(actor=secretary, body=fund.owning_body, on=meeting_on)
-    decision_record(actor=secretary, application=application, meeting=meeting,
-                    outcome=Status.GRANTED, case_number=case_number)
+    decision_record_at_meeting(actor=secretary, application=application, on=meeting_on,
+                               outcome=Outcome.GRANTED, case_number=case_number)
     paid_on = date(meeting_on.year + (meeting_on.month > 6), (meeting_on.month + 5) % 12 + 1, 28)
     disbursement_create(actor=officer, fund=fund, amount=paid, subject=Subject.of(application),
                         text=f"Utbetalning: {title}", on=paid_on, org_unit=unit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kompetensfond.core.accounts import member_create, municipality_create
+from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.models import Municipality, Role, User
 from kompetensfond.organisation.models import Body, BodyKind, OrgUnit, Sector
 from kompetensfond.organisation.services import body_create, org_unit_create, org_unit_update
@@ -140,21 +141,21 @@ class DemoMunicipality:
 
 def build_municipality(spec: MunicipalitySpec) -> DemoMunicipality:
     municipality = municipality_create(
-        actor=None, name=spec.name, slug=spec.slug, organisation_number=spec.organisation_number
+        actor=SYSTEM, name=spec.name, slug=spec.slug, organisation_number=spec.organisation_number
     )
     bodies: dict[str, Body] = {}
     for name, short, kind, parent in spec.bodies:
-        bodies[name] = body_create(actor=None, municipality=municipality, name=name,
+        bodies[name] = body_create(actor=SYSTEM, municipality=municipality, name=name,
                                    short_name=short, kind=kind,
                                    parent=bodies[parent] if parent else None)
     units: dict[str, OrgUnit] = {}
     for admin in spec.administrations:
-        top = org_unit_create(actor=None, municipality=municipality, name=admin.name,
+        top = org_unit_create(actor=SYSTEM, municipality=municipality, name=admin.name,
                               cost_centre=admin.cost_centre, sector=admin.sector,
                               responsible_body=bodies[admin.body])
         units[admin.name] = top
         for unit_name, cost_centre in admin.units:
-            units[unit_name] = org_unit_create(actor=None, municipality=municipality,
+            units[unit_name] = org_unit_create(actor=SYSTEM, municipality=municipality,
                                                name=unit_name, cost_centre=cost_centre,
                                                sector=admin.sector, parent=top)
     first_admin = units[spec.administrations[0].name]
@@ -162,9 +163,9 @@ def build_municipality(spec: MunicipalitySpec) -> DemoMunicipality:
     for suffix, role, first, last in ROLE_USERS:
         unit_id = first_admin.pk if role == Role.UNIT_MANAGER else None
         users[role] = member_create(
-            actor=None, municipality=municipality, username=f"{spec.slug}-{suffix}",
+            actor=SYSTEM, municipality=municipality, username=f"{spec.slug}-{suffix}",
             password=DEMO_PASSWORD, first_name=first, last_name=last,
             email=f"{suffix}@{spec.slug}.demo.invalid", roles=[(role, unit_id)],
         )
-    org_unit_update(actor=None, unit=first_admin, manager=users[Role.UNIT_MANAGER])
+    org_unit_update(actor=SYSTEM, unit=first_admin, manager=users[Role.UNIT_MANAGER])
     return DemoMunicipality(municipality, bodies, units, users)

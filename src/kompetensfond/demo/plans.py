@@ -4,7 +4,7 @@ for the demo."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -127,7 +127,11 @@ def build_guideline(demo: DemoMunicipality, fund: Fund, plan: Plan | None) -> No
                       (f"Hösten {year}", datetime(year, 9, 1, 8, 0, tzinfo=STHLM),
                        datetime(year, 12, 15, 23, 59, tzinfo=STHLM))]
         for name, opens, closes in rounds:
-            if opens.date() <= fund.end_date:
+            # a round lies inside the fund's period
+            opens = max(opens, datetime.combine(fund.start_date, time(0), tzinfo=STHLM))
+            closes = min(closes, datetime.combine(fund.end_date + timedelta(days=1), time(0),
+                                                  tzinfo=STHLM))
+            if opens < closes:
                 round_create(actor=actor, guideline=guideline, name=name, opens_at=opens,
                              closes_at=closes)
     delegation_rule_create(actor=actor, guideline=guideline, body=fund.owning_body,

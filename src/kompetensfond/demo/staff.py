@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.models import Municipality
 from kompetensfond.organisation.importing.services import (
     employee_import_confirm,
@@ -99,6 +100,6 @@ def build_staff(municipality: Municipality, *, count: int | None = None,
     header = csv_template().decode("utf-8-sig").splitlines()[0].split(";")
     size = count if count is not None else SIZES.get(municipality.slug, 2000)
     content = csv_bytes(header, staff_rows(municipality, count=size, seed=seed))
-    job = employee_import_validate(actor=None, municipality=municipality,
+    job = employee_import_validate(actor=SYSTEM, municipality=municipality,
                                    file_name="demo-personal.csv", content=content)
-    return employee_import_confirm(actor=None, job=job, background=False)
+    return employee_import_confirm(actor=SYSTEM, job=job, background=False)

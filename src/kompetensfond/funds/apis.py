@@ -70,7 +70,9 @@ class ContributionCreateSerializer(serializers.Serializer):  # type: ignore[type
     source_text = serializers.CharField(required=False, allow_blank=True, default="")
     decision_body = serializers.IntegerField()
     decision_date = serializers.DateField()
-    paragraph = serializers.IntegerField(min_value=1)
+    paragraph = serializers.IntegerField(
+        min_value=1, max_value=100_000, required=False, allow_null=True, default=None,
+        help_text="§ in the body's minutes; omitted: the next free § in the register.")
     case_number = serializers.CharField(max_length=60)
     idempotency_key = serializers.CharField(required=False, max_length=100)
 

@@ -6,11 +6,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.forms import DateInput, MoneyFormField
-from kompetensfond.ledger.models import TransactionKind
 from kompetensfond.organisation.models import Body, Occupation, OrgUnit
 from kompetensfond.plans.models import Strategy
 
-from .models import ContributionSource, Earmark
+from .models import ContributionSource
 
 
 class FundForm(forms.Form):
@@ -38,7 +37,9 @@ class ContributionForm(forms.Form):
                                               "Required when the source is Other."))
     decision_body = forms.ModelChoiceField(label=_("Decided by"), queryset=Body.objects.none())
     decision_date = forms.DateField(label=_("Meeting date"), widget=DateInput())
-    paragraph = forms.IntegerField(label=_("§ in the minutes"), min_value=1)
+    paragraph = forms.IntegerField(
+        label=_("§ in the minutes"), min_value=1, max_value=100_000, required=False,
+        help_text=_("Leave empty to take the body's next § in the register."))
     case_number = forms.CharField(label=_("Case number (dnr)"), max_length=60)
 
     def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
@@ -78,39 +79,3 @@ class EarmarkAdjustForm(forms.Form):
                  ("release", _("Give money back to the fund"))])
     amount = MoneyFormField(label=_("Amount"))
     on = forms.DateField(label=_("Date"), widget=DateInput())
-
-
-class LedgerFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), required=False,
-                             choices=[("", _("All")), *TransactionKind.choices])
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
-    administration = forms.ModelChoiceField(label=_("Administration"),
-                                            queryset=OrgUnit.objects.none(), required=False,
-                                            empty_label=_("All"))
-    earmark = forms.ModelChoiceField(label=_("Earmark"), queryset=Earmark.objects.none(),
-                                     required=False, empty_label=_("All"))
-
-    def __init__(self, *args: Any, administrations: Any, earmarks: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["administration"].queryset = administrations  # type: ignore[attr-defined]
-        self.fields["earmark"].queryset = earmarks  # type: ignore[attr-defined]
-
-
-class ReverseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the correction"),
-                             widget=forms.Textarea(attrs={"rows": 3}))
-    on = forms.DateField(label=_("Date of the correction"), widget=DateInput())
-
-
-class SieAccountForm(forms.Form):
-    """One number and name per ledger account kind (fields are added per kind)."""
-
-    def __init__(self, *args: Any, kinds: dict[str, str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for kind, label in kinds.items():
-            self.fields[f"{kind}_number"] = forms.RegexField(
-                label=_("%(label)s: account") % {"label": label}, regex=r"^\d{4,6}$",
-                max_length=6, error_messages={"invalid": _("Enter 4 to 6 digits.")})
-            self.fields[f"{kind}_name"] = forms.CharField(
-                label=_("%(label)s: name") % {"label": label}, max_length=100)

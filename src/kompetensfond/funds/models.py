@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.models import Municipality
 from kompetensfond.core.money import MoneyField
+from kompetensfond.core.references import DecisionReferenceMixin
 from kompetensfond.organisation.models import Body, Occupation, OrgUnit
 
 
@@ -58,8 +59,10 @@ class ContributionSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Contribution(models.Model):
+class Contribution(DecisionReferenceMixin, models.Model):
     """Money put into a fund by a decision (avsättning; later ones are top-ups)."""
+
+    REFERENCE_FIELDS = ("decision_body", "decision_date", "paragraph", "case_number")
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="contributions")
     amount = MoneyField(_("amount"))
@@ -86,12 +89,6 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fund}: {self.amount} ({self.date})"
-
-    @property
-    def decision_reference(self) -> str:
-        """`Kommunstyrelsen 2018-04-06 § 12, dnr KS 2018/123`."""
-        return (f"{self.decision_body.name} {self.decision_date.isoformat()} "
-                f"§\xa0{self.paragraph}, dnr {self.case_number}")
 
 
 class Earmark(models.Model):

@@ -4,14 +4,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kompetensfond.core.actors import is_system
 from kompetensfond.core.models import Municipality, Role
 from kompetensfond.core.permissions import ALLOW, Decision, deny, has_role, municipality_of
 
 
 def can_manage_funds(actor: Any, municipality: Municipality) -> Decision:
     """Case officers (fund_admin) create funds, record contributions and earmark money.
-    ``actor=None`` is the system (demo data, management commands)."""
-    if actor is None:
+    ``SYSTEM`` is the system (demo data, management commands)."""
+    if is_system(actor):
         return ALLOW
     if municipality_of(actor) != municipality:
         return deny(_("You do not have permission to see this page."))

@@ -12,15 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensfond.audit.services import record_event
+from kompetensfond.core.actors import Actor, user_or_none
 from kompetensfond.core.errors import ConflictError, ValidationError
 from kompetensfond.core.i18n import record_language
-from kompetensfond.core.models import Municipality, User
+from kompetensfond.core.models import Municipality
+from kompetensfond.core.money import positive_amount
 from kompetensfond.core.permissions import check
 from kompetensfond.core.services import nothing_written, service
-from kompetensfond.ledger.amounts import positive_amount
 from kompetensfond.ledger.models import LedgerTransaction
 from kompetensfond.ledger.services import Subject, contribution_post, earmark_post
 from kompetensfond.organisation.models import Body, Occupation, OrgUnit
+from kompetensfond.organisation.services import paragraph_take
 
 from .models import Contribution, ContributionSource, Earmark, Fund, FundStatus
 from .permissions import can_manage_funds
@@ -41,7 +43,7 @@ def _same_municipality(municipality: Municipality, *objects: object) -> None:
 
 @service
 def fund_create(
-    *, actor: User | None, municipality: Municipality, name: str, start_date: date,
+    *, actor: Actor, municipality: Municipality, name: str, start_date: date,
     end_date: date, owning_body: Body, description: str = "",
 ) -> Fund:
     check(can_manage_funds(actor, municipality))
@@ -62,7 +64,7 @@ def fund_create(
 
 
 @service
-def fund_close(*, actor: User | None, fund: Fund) -> Fund:
+def fund_close(*, actor: Actor, fund: Fund) -> Fund:
     """Close a fund: no new contributions, earmarks or grants. Grants already made can still
     be paid, returned or given back; the remaining balance stays visible."""
     fund = Fund.objects.select_for_update(no_key=True).get(pk=fund.pk)
@@ -78,12 +80,13 @@ def fund_close(*, actor: User | None, fund: Fund) -> Fund:
 
 @service
 def contribution_record(
-    *, actor: User | None, fund: Fund, amount: Decimal | str, on: date, source: str,
+    *, actor: Actor, fund: Fund, amount: Decimal | str, on: date, source: str,
     decision_body: Body | None, decision_date: date | None, paragraph: int | None,
     case_number: str, source_text: str = "", idempotency_key: str | None = None,
 ) -> Contribution:
     """Record money decided into the fund (first contribution or top-up) and post it
-    (external → available). The decision reference (body, meeting date, §, dnr) is required."""
+    (external → available). The decision reference (body, meeting date, §, dnr) is required;
+    the § is registered in the body's § register (the next free one when none is given)."""
     check(can_manage_funds(actor, fund.municipality))
     amount = positive_amount(amount)
     errors: dict[str, list[str]] = {}
@@ -91,7 +94,7 @@ def contribution_record(
         errors["decision_body"] = [_("Choose the body that took the decision.")]
     if decision_date is None:
         errors["decision_date"] = [_("Enter the date of the meeting.")]
-    if not paragraph or paragraph < 1:
+    if paragraph is not None and paragraph < 1:
         errors["paragraph"] = [_("Enter the § number in the minutes.")]
     if not (case_number or "").strip():
         errors["case_number"] = [_("Enter the case number (dnr).")]
@@ -104,7 +107,6 @@ def contribution_record(
                                 "date, § and case number."), fields=errors)
     assert decision_body is not None
     assert decision_date is not None
-    assert paragraph is not None
     _same_municipality(fund.municipality, decision_body)
     if decision_date > on:
         message = _("The money cannot be put into the fund before it was decided.")
@@ -116,10 +118,13 @@ def contribution_record(
         if replayed is not None:
             nothing_written()
             return replayed
+    paragraph = paragraph_take(
+        actor=actor, body=decision_body, year=decision_date.year, number=paragraph,
+        text=_("Contribution to %(fund)s") % {"fund": fund.name})
     contribution = Contribution.objects.create(
         fund=fund, amount=amount, date=on, source=source, source_text=source_text.strip(),
         decision_body=decision_body, decision_date=decision_date, paragraph=paragraph,
-        case_number=case_number.strip(), created_by=actor if actor and actor.pk else None,
+        case_number=case_number.strip(), created_by=user_or_none(actor),
     )
     with record_language():
         label = source_text.strip() or str(ContributionSource(source).label)
@@ -148,7 +153,7 @@ def _replayed_contribution(fund: Fund, key: str, amount: Decimal) -> Contributio
 
 @service
 def earmark_create(
-    *, actor: User | None, fund: Fund, name: str, amount: Decimal | str, purpose: str = "",
+    *, actor: Actor, fund: Fund, name: str, amount: Decimal | str, purpose: str = "",
     administration: OrgUnit | None = None, occupations: Iterable[Occupation] = (),
     strategies: Iterable[Any] = (), on: date | None = None,
 ) -> Earmark:
@@ -162,7 +167,7 @@ def earmark_create(
         raise ConflictError(_("An earmark with that name already exists in the fund."))
     earmark = Earmark.objects.create(fund=fund, name=name, purpose=purpose.strip(),
                                      administration=administration,
-                                     created_by=actor if actor and actor.pk else None)
+                                     created_by=user_or_none(actor))
     occupations, strategies = list(occupations), list(strategies)
     if any(s.plan.municipality_id != fund.municipality_id for s in strategies):
         raise ValidationError(_("A strategy belongs to another municipality."))
@@ -181,7 +186,7 @@ def earmark_create(
 
 
 @service
-def earmark_adjust(*, actor: User | None, earmark: Earmark, amount: Decimal | str,
+def earmark_adjust(*, actor: Actor, earmark: Earmark, amount: Decimal | str,
                    release: bool, on: date | None = None) -> Earmark:
     """Top up an earmark from the fund (``release=False``) or give money back to it."""
     check(can_manage_funds(actor, earmark.fund.municipality))

@@ -82,6 +82,15 @@ def fund_balance(fund: Fund) -> Balance:
     return fund_balances([fund.pk])[fund.pk]
 
 
+def earmark_available(earmark: Any) -> Decimal:
+    """Money left in an earmark (or an administration's frame): its ``available`` account."""
+    total = (LedgerEntry.objects.filter(account__fund_id=earmark.fund_id,
+                                        account__earmark_id=earmark.pk,
+                                        account__kind=AccountKind.AVAILABLE)
+             .aggregate(total=MoneySum("amount"))["total"])
+    return total if total is not None else ZERO
+
+
 def account_balances(fund: Fund) -> dict[int, Decimal]:
     """Balance of every account of the fund (for tests and the invariants)."""
     rows = (LedgerEntry.objects.filter(account__fund=fund).values("account_id")

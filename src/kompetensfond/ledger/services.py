@@ -24,17 +24,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensfond.audit.services import record_event
+from kompetensfond.core.actors import Actor, user_or_none
 from kompetensfond.core.errors import ConflictError, ValidationError
 from kompetensfond.core.i18n import record_language
-from kompetensfond.core.models import Municipality, User
-from kompetensfond.core.money import CENT, format_money, to_money
+from kompetensfond.core.models import Municipality
+from kompetensfond.core.money import CENT, format_money, positive_amount, to_money
+from kompetensfond.core.permissions import Decision as Permission
 from kompetensfond.core.permissions import check
 from kompetensfond.core.services import nothing_written, service
 from kompetensfond.funds.models import Earmark, Fund, FundStatus
 from kompetensfond.funds.permissions import can_manage_funds
 from kompetensfond.organisation.models import OrgUnit
 
-from .amounts import positive_amount
 from .models import (
     AccountKind,
     LedgerAccount,
@@ -251,11 +252,12 @@ def _check_not_negative(legs: Sequence[tuple[LedgerAccount, Decimal]]) -> None:
 
 
 def _transact(
-    kind: str, *, actor: User | None, fund: Fund, amount: Decimal | int | str,
+    kind: str, *, actor: Actor, fund: Fund, amount: Decimal | int | str,
     on: date | None, text: str, legs: Sequence[Leg], earmark: Earmark | None = None,
     org_unit: OrgUnit | None = None, source: Subject = NO_SUBJECT,
     idempotency_key: str | None = None, reverses: LedgerTransaction | None = None,
     reason: str = "", prepared: list[tuple[LedgerAccount, Decimal]] | None = None,
+    authorised: Permission | None = None,
 ) -> LedgerTransaction:
     """Write one balanced transaction with its entries and audit event, then lock the fund
     (and the earmark) and check, with the new entries counted, that the fund is open and
@@ -266,10 +268,14 @@ def _transact(
     part is only the lock, one sum and the commit. The lock is ``FOR NO KEY UPDATE``: it
     serialises every writer of the fund but does not wait for the key-share locks that the
     inserts' foreign keys take on the fund row (``FOR UPDATE`` would deadlock here). The
-    sum runs after the lock is granted, so it sees every transaction committed before."""
+    sum runs after the lock is granted, so it sees every transaction committed before.
+
+    Who may post: a case officer (``can_post_to_ledger``), or the person another service
+    has already authorised for this very posting and passes as ``authorised`` (a decision
+    commits its grant: the secretary recording it, or a delegate named in person)."""
     money = positive_amount(amount) if prepared is None else ZERO
     on = _today(on)
-    check(can_post_to_ledger(actor, fund))
+    check(authorised if authorised is not None else can_post_to_ledger(actor, fund))
     if earmark is not None and earmark.fund_id != fund.pk:
         raise ValidationError(_("The earmark belongs to another fund."))
     _check_dates(fund, kind, on)
@@ -287,7 +293,7 @@ def _transact(
     txn = LedgerTransaction(
         fund=fund, kind=kind, date=on, text=text[:255], earmark=earmark, org_unit=org_unit,
         source_type=source.type, source_id=source.id,
-        actor=actor if actor is not None and actor.pk else None,
+        actor=user_or_none(actor),
         idempotency_key=idempotency_key or None, reverses=reverses, reason=reason,
         created_at=timezone.now(),
     )
@@ -320,7 +326,7 @@ def _today(on: date | None) -> date:
 
 
 @service
-def contribution_post(*, actor: User | None, fund: Fund, amount: Decimal | str, on: date,
+def contribution_post(*, actor: Actor, fund: Fund, amount: Decimal | str, on: date,
                       text: str, source: Subject,
                       idempotency_key: str | None = None) -> LedgerTransaction:
     """external → available (fund). Called by funds.services.contribution_record."""
@@ -330,7 +336,7 @@ def contribution_post(*, actor: User | None, fund: Fund, amount: Decimal | str, 
 
 
 @service
-def earmark_post(*, actor: User | None, earmark: Earmark, amount: Decimal | str,
+def earmark_post(*, actor: Actor, earmark: Earmark, amount: Decimal | str,
                  on: date | None = None, text: str = "", release: bool = False,
                  idempotency_key: str | None = None) -> LedgerTransaction:
     """available (fund) → available (earmark); ``release=True`` moves money back."""
@@ -347,7 +353,7 @@ def earmark_post(*, actor: User | None, earmark: Earmark, amount: Decimal | str,
 
 
 @service
-def reservation_create(*, actor: User | None, fund: Fund, amount: Decimal | str,
+def reservation_create(*, actor: Actor, fund: Fund, amount: Decimal | str,
                        subject: Subject, text: str, on: date | None = None,
                        earmark: Earmark | None = None,
                        idempotency_key: str | None = None) -> LedgerTransaction:
@@ -360,36 +366,38 @@ def reservation_create(*, actor: User | None, fund: Fund, amount: Decimal | str,
 
 
 @service
-def commitment_create(*, actor: User | None, fund: Fund, amount: Decimal | str,
+def commitment_create(*, actor: Actor, fund: Fund, amount: Decimal | str,
                       subject: Subject, text: str, on: date | None = None,
                       earmark: Earmark | None = None, org_unit: OrgUnit | None = None,
                       from_reservation: bool = False,
-                      idempotency_key: str | None = None) -> LedgerTransaction:
+                      idempotency_key: str | None = None,
+                      authorised: Permission | None = None) -> LedgerTransaction:
     """available (fund or earmark) → committed (subject): a grant. With
     ``from_reservation`` the money comes from the subject's reservation instead."""
     source = (Leg(AccountKind.RESERVED, -1, earmark, subject) if from_reservation
               else Leg(AccountKind.AVAILABLE, -1, earmark))
     return _transact(TransactionKind.COMMITMENT, actor=actor, fund=fund, amount=amount, on=on,
                      text=text, earmark=earmark, org_unit=org_unit, source=subject,
-                     idempotency_key=idempotency_key,
+                     idempotency_key=idempotency_key, authorised=authorised,
                      legs=[source, Leg(AccountKind.COMMITTED, 1, earmark, subject)])
 
 
 @service
-def decommitment_create(*, actor: User | None, fund: Fund, amount: Decimal | str,
+def decommitment_create(*, actor: Actor, fund: Fund, amount: Decimal | str,
                         subject: Subject, text: str, on: date | None = None,
                         earmark: Earmark | None = None, org_unit: OrgUnit | None = None,
-                        idempotency_key: str | None = None) -> LedgerTransaction:
+                        idempotency_key: str | None = None,
+                      authorised: Permission | None = None) -> LedgerTransaction:
     """committed (subject) → available: a grant not used, back to the pot it came from."""
     return _transact(TransactionKind.DECOMMITMENT, actor=actor, fund=fund, amount=amount,
                      on=on, text=text, earmark=earmark, org_unit=org_unit, source=subject,
-                     idempotency_key=idempotency_key,
+                     idempotency_key=idempotency_key, authorised=authorised,
                      legs=[Leg(AccountKind.COMMITTED, -1, earmark, subject),
                            Leg(AccountKind.AVAILABLE, 1, earmark)])
 
 
 @service
-def disbursement_create(*, actor: User | None, fund: Fund, amount: Decimal | str,
+def disbursement_create(*, actor: Actor, fund: Fund, amount: Decimal | str,
                         subject: Subject, text: str, on: date | None = None,
                         earmark: Earmark | None = None, org_unit: OrgUnit | None = None,
                         idempotency_key: str | None = None) -> LedgerTransaction:
@@ -402,7 +410,7 @@ def disbursement_create(*, actor: User | None, fund: Fund, amount: Decimal | str
 
 
 @service
-def return_create(*, actor: User | None, fund: Fund, amount: Decimal | str, subject: Subject,
+def return_create(*, actor: Actor, fund: Fund, amount: Decimal | str, subject: Subject,
                   text: str, on: date | None = None, earmark: Earmark | None = None,
                   org_unit: OrgUnit | None = None,
                   idempotency_key: str | None = None) -> LedgerTransaction:
@@ -414,8 +422,13 @@ def return_create(*, actor: User | None, fund: Fund, amount: Decimal | str, subj
                            Leg(AccountKind.AVAILABLE, 1, earmark)])
 
 
+# postings that carry out a decision on an application: changed only with the decision
+DECIDED_SUBJECT = "applications.application"
+DECISION_KINDS = frozenset({TransactionKind.COMMITMENT, TransactionKind.DECOMMITMENT})
+
+
 @service
-def transaction_reverse(*, actor: User | None, transaction: LedgerTransaction, reason: str,
+def transaction_reverse(*, actor: Actor, transaction: LedgerTransaction, reason: str,
                         on: date | None = None) -> LedgerTransaction:
     """A correction: a new transaction with every entry negated, pointing at the original.
     An original is reversed at most once, and a correction is not itself reversed."""
@@ -434,6 +447,10 @@ def transaction_reverse(*, actor: User | None, transaction: LedgerTransaction, r
     if LedgerTransaction.objects.filter(reverses=original).exists():
         raise ConflictError(_("This transaction has already been corrected."),
                             code="already_reversed")
+    if original.source_type == DECIDED_SUBJECT and original.kind in DECISION_KINDS:
+        raise ConflictError(_("This posting carries out a decision on an application: change "
+                              "the decision instead, and the ledger follows."),
+                            code="decision_posting")
     on = _today(on)
     if on < original.date:
         raise ValidationError(_("A correction cannot be dated before the original."))
@@ -448,7 +465,7 @@ def transaction_reverse(*, actor: User | None, transaction: LedgerTransaction, r
 
 
 @service
-def sie_accounts_set(*, actor: User | None, municipality: Municipality,
+def sie_accounts_set(*, actor: Actor, municipality: Municipality,
                      accounts: dict[str, tuple[str, str]]) -> None:
     """Set the municipality's account number and name per ledger account kind for SIE."""
     check(can_manage_funds(actor, municipality))

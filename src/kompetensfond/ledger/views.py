@@ -15,11 +15,11 @@ from kompetensfond.core.errors import DomainError
 from kompetensfond.core.exports import csv_bytes, download, xlsx_bytes
 from kompetensfond.core.forms import add_domain_error, form_page, run_form
 from kompetensfond.core.permissions import check, municipality_of
-from kompetensfond.funds.forms import LedgerFilterForm, ReverseForm, SieAccountForm
 from kompetensfond.funds.permissions import can_manage_funds
 from kompetensfond.funds.selectors import access_fund, earmark_list
 from kompetensfond.organisation.selectors import org_unit_list
 
+from .forms import LedgerFilterForm, ReverseForm, SieAccountForm
 from .models import LedgerTransaction
 from .permissions import can_post_to_ledger, can_view_ledger
 from .selectors import access_transaction, transaction_entries, transaction_list

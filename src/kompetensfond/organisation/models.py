@@ -59,6 +59,31 @@ class ParagraphCounter(models.Model):
         return f"{self.body} {self.year}: § {self.last_number}"
 
 
+class Paragraph(models.Model):
+    """The § register: one row per § number a body used in a year, whatever was decided
+    under it (a grant, a contribution to a fund). A number is never used twice."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="paragraphs")
+    year = models.PositiveIntegerField()
+    number = models.PositiveIntegerField(_("§"))
+    text = models.CharField(_("matter"), max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("§ in the minutes")
+        verbose_name_plural = _("§ register")
+        ordering = ["body", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "year", "number"],
+                                    name="paragraph_register_unique"),
+            models.CheckConstraint(condition=models.Q(number__gte=1),
+                                   name="paragraph_register_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.year} § {self.number}"
+
+
 class UnitKind(models.TextChoices):
     ADMINISTRATION = "administration", _("Administration")
     UNIT = "unit", _("Unit")

@@ -4,13 +4,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kompetensfond.core.actors import is_system
 from kompetensfond.core.models import Municipality, Role
 from kompetensfond.core.permissions import ALLOW, Decision, deny, has_role, municipality_of
 
 
 def can_manage_organisation(actor: Any, municipality: Municipality) -> Decision:
-    """Fund admins of the municipality (and system tasks, actor None) change the register."""
-    if actor is None or getattr(actor, "is_superuser", False):
+    """Fund admins of the municipality (and the system, ``SYSTEM``) change the register."""
+    if is_system(actor) or getattr(actor, "is_superuser", False):
         return ALLOW
     if municipality_of(actor) != municipality:
         return deny(_("You do not have permission to see this page."))
@@ -26,3 +27,15 @@ def can_view_employees(actor: Any) -> Decision:
         return ALLOW
     return deny(_("Only case officers, secretaries, managers and politicians or auditors may "
                   "see the staff register."))
+
+
+def can_keep_minutes(actor: Any, municipality: Municipality) -> Decision:
+    """Secretaries (and case officers) keep a body's § register: they take § numbers for
+    decisions and set where the numbering continues."""
+    if is_system(actor):
+        return ALLOW
+    if municipality_of(actor) != municipality:
+        return deny(_("You do not have permission to see this page."))
+    if has_role(actor, Role.SECRETARY, Role.FUND_ADMIN):
+        return ALLOW
+    return deny(_("Only committee secretaries and case officers record decisions."))

@@ -15,7 +15,7 @@ from kompetensfond.core.permissions import (
     reads_whole_municipality,
 )
 
-from .models import Body, Employee, EmployeeImport, Gender, Occupation, OrgUnit
+from .models import Body, Employee, EmployeeImport, Gender, Occupation, OrgUnit, ParagraphCounter
 
 
 def _municipality_or_404(user: Any) -> Any:
@@ -86,8 +86,31 @@ def visible_unit_paths(user: Any) -> list[str] | None:
     """Paths of the subtrees a user may see; None means the whole municipality."""
     if reads_whole_municipality(user):
         return None
+    return managed_unit_paths(user)
+
+
+def managed_unit_paths(user: Any) -> list[str]:
+    """Paths of the subtrees a unit manager is responsible for (empty for everyone else)."""
     ids = managed_unit_ids(user)
+    if not ids:
+        return []
     return list(OrgUnit.objects.filter(pk__in=ids).values_list("path", flat=True))
+
+
+def subtree_q(paths: list[str], field: str = "unit") -> Q:
+    """Rows whose ``field`` (an OrgUnit; "" for OrgUnits themselves) lies in one of the
+    subtrees (none: no rows). The one place the manager-subtree rule is written for
+    querysets."""
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    scope = Q(pk__in=[])
+    for path in paths:
+        scope |= Q(**{lookup: path})
+    return scope
+
+
+def manages_unit(user: Any, unit: OrgUnit) -> bool:
+    """Whether ``unit`` lies in a subtree the user manages (the rule for one object)."""
+    return any(unit.path.startswith(path) for path in managed_unit_paths(user))
 
 
 def employee_list(
@@ -101,10 +124,7 @@ def employee_list(
     )
     paths = visible_unit_paths(user)
     if paths is not None:
-        scope = Q(pk__in=[])
-        for path in paths:
-            scope |= Q(unit__path__startswith=path)
-        qs = qs.filter(scope)
+        qs = qs.filter(subtree_q(paths))
     if search:
         for word in search.split():
             # SQLite folds case for ASCII only: also try the usual spellings of Å/Ä/Ö words.
@@ -156,3 +176,9 @@ def employee_import_list(*, user: Any) -> QuerySet[EmployeeImport]:
 
 def access_employee_import(user: Any, pk: int | str) -> EmployeeImport:
     return get_object_or_404(employee_import_list(user=user), pk=pk)
+
+
+def paragraph_last(body: Body, year: int) -> int:
+    """The last § number the body has used in ``year`` (0: none yet); the next is one more."""
+    counter = ParagraphCounter.objects.filter(body=body, year=year).first()
+    return counter.last_number if counter else 0

@@ -8,13 +8,16 @@ from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
 from kompetensfond.audit.services import diff, record_event, snapshot
+from kompetensfond.core.actors import Actor
 from kompetensfond.core.errors import ConflictError, PermissionDeniedError, ValidationError
 from kompetensfond.core.models import Municipality, User
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.services import service
 
-from .models import Body, Occupation, OrgUnit, ParagraphCounter, UnitKind
-from .permissions import can_manage_organisation
+from .models import Body, Occupation, OrgUnit, Paragraph, ParagraphCounter, UnitKind
+from .permissions import can_keep_minutes, can_manage_organisation
+
+PARAGRAPH_MAX = 100_000  # more than any body's minutes hold in a year
 
 UNIT_FIELDS = ("name", "cost_centre", "sector", "responsible_body", "manager", "parent",
                "is_active")
@@ -22,7 +25,7 @@ UNIT_FIELDS = ("name", "cost_centre", "sector", "responsible_body", "manager", "
 
 @service
 def body_create(
-    *, actor: User | None, municipality: Municipality, name: str, kind: str,
+    *, actor: Actor, municipality: Municipality, name: str, kind: str,
     short_name: str = "", parent: Body | None = None,
 ) -> Body:
     check(can_manage_organisation(actor, municipality))
@@ -41,16 +44,58 @@ def body_create(
     return body
 
 
+def _counter(body: Body, year: int) -> ParagraphCounter:
+    """The body's counter for ``year``, locked (created first if need be)."""
+    ParagraphCounter.objects.get_or_create(body=body, year=year)
+    return ParagraphCounter.objects.select_for_update(of=("self",)).get(body=body, year=year)
+
+
 @service
-def paragraph_next(*, actor: User | None, body: Body, year: int) -> int:
-    """Take the next § number of ``body`` for ``year`` (locks the counter; never reused)."""
-    counter, _created = ParagraphCounter.objects.get_or_create(body=body, year=year)
-    counter = ParagraphCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
+def paragraph_take(*, actor: Actor, body: Body, year: int, text: str,
+                   number: int | None = None) -> int:
+    """Register a § of ``body``'s minutes for ``year``: the number the secretary gives (as in
+    the real minutes), or the next one after the highest in use. A number already used is
+    refused; the counter continues after the highest number taken."""
+    check(can_keep_minutes(actor, body.municipality))
+    counter = _counter(body, year)
+    if number is None:
+        number = counter.last_number + 1
+    elif not 1 <= number <= PARAGRAPH_MAX:
+        message = _("Enter a § number from 1 to %(max)s.") % {"max": PARAGRAPH_MAX}
+        raise ValidationError(message, fields={"paragraph": [message]})
+    if Paragraph.objects.filter(body=body, year=year, number=number).exists():
+        message = _("§ %(number)s of %(body)s %(year)s is already used.") % {
+            "number": number, "body": body.name, "year": year}
+        raise ConflictError(message, code="paragraph_taken", fields={"paragraph": [message]})
+    Paragraph.objects.create(body=body, year=year, number=number, text=text[:255])
+    if number > counter.last_number:
+        counter.last_number = number
+        counter.save(update_fields=["last_number"])
     record_event(actor=actor, action="body.paragraph_taken", obj=body,
-                 changes={"year": year, "number": counter.last_number})
-    return counter.last_number
+                 changes={"year": year, "number": number, "text": text[:255]})
+    return number
+
+
+@service
+def paragraph_counter_set(*, actor: Actor, body: Body, year: int, last_number: int) -> int:
+    """Let the numbering continue after ``last_number`` (items the body decided outside this
+    system). It never goes back below a number already in the register."""
+    check(can_keep_minutes(actor, body.municipality))
+    counter = _counter(body, year)
+    used = Paragraph.objects.filter(body=body, year=year).order_by("-number").first()
+    if not 0 <= last_number <= PARAGRAPH_MAX:
+        message = _("Enter a § number from 1 to %(max)s.") % {"max": PARAGRAPH_MAX}
+        raise ValidationError(message, fields={"last_number": [message]})
+    if used is not None and last_number < used.number:
+        message = _("§ %(number)s is already used: the numbering cannot go back below it.") % {
+            "number": used.number}
+        raise ConflictError(message, code="paragraph_taken", fields={"last_number": [message]})
+    before = counter.last_number
+    counter.last_number = last_number
+    counter.save(update_fields=["last_number"])
+    record_event(actor=actor, action="body.paragraph_counter_set", obj=body,
+                 changes={"year": year, "last_number": [before, last_number]})
+    return last_number
 
 
 def _check_cost_centre(municipality: Municipality, cost_centre: str, exclude: int | None) -> str:
@@ -70,7 +115,7 @@ def _check_cost_centre(municipality: Municipality, cost_centre: str, exclude: in
 
 @service
 def org_unit_create(
-    *, actor: User | None, municipality: Municipality, name: str, cost_centre: str,
+    *, actor: Actor, municipality: Municipality, name: str, cost_centre: str,
     sector: str, parent: OrgUnit | None = None, responsible_body: Body | None = None,
     manager: User | None = None,
 ) -> OrgUnit:
@@ -95,7 +140,7 @@ def org_unit_create(
 
 @service
 def org_unit_update(
-    *, actor: User | None, unit: OrgUnit, name: str | None = None,
+    *, actor: Actor, unit: OrgUnit, name: str | None = None,
     cost_centre: str | None = None, sector: str | None = None,
     responsible_body: Body | None = None, manager: User | None = None,
     parent: OrgUnit | None = None, move: bool = False,
@@ -140,7 +185,7 @@ def org_unit_update(
 
 
 @service
-def org_unit_deactivate(*, actor: User | None, unit: OrgUnit) -> OrgUnit:
+def org_unit_deactivate(*, actor: Actor, unit: OrgUnit) -> OrgUnit:
     """Units are never deleted once used; they are deactivated with their subtree."""
     check(can_manage_organisation(actor, unit.municipality))
     unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
@@ -154,7 +199,7 @@ def org_unit_deactivate(*, actor: User | None, unit: OrgUnit) -> OrgUnit:
 
 
 @service
-def occupation_names_import(*, actor: User | None, content: bytes) -> int:
+def occupation_names_import(*, actor: Actor, content: bytes) -> int:
     """Set the Swedish names of SSYK 2012 codes from SCB's published file (CSV or XLSX).
 
     The file needs a column whose header contains "kod" (or "code") and one whose header

@@ -6,6 +6,7 @@ import logging
 
 from django_tasks import task
 
+from kompetensfond.core.actors import SYSTEM, Actor
 from kompetensfond.core.errors import DomainError
 from kompetensfond.core.models import User
 
@@ -16,7 +17,8 @@ log = logging.getLogger(__name__)
 def run_employee_import(job_id: int, actor_id: int | None) -> None:
     from .importing.services import employee_import_apply, employee_import_fail
 
-    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    # the person who confirmed the import, or the system when they are gone
+    actor: Actor = (User.objects.filter(pk=actor_id).first() if actor_id else None) or SYSTEM
     try:
         employee_import_apply(actor=actor, job_id=job_id)
     except DomainError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from django.utils import timezone
@@ -115,8 +115,17 @@ class _Findings:
         self.items.append(Finding(Severity.WARNING, code, message))
 
 
-def _percent(value: Decimal) -> str:
-    text = f"{value.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}".replace(".", ",")
+def _percent(value: Decimal, *, unlike: Decimal | None = None) -> str:
+    """A percentage in Swedish with one decimal, or as many more (up to six) as it takes
+    to tell it from ``unlike``: 9,99998 % is never shown as the 10 % it falls short of."""
+    for places in range(1, 7):
+        shown = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if unlike is None or shown != unlike:
+            break
+    else:  # closer than a millionth: cut, never round up to what it falls short of
+        shown = value.quantize(Decimal("0.000001"), rounding=ROUND_DOWN)
+    text = f"{shown.normalize():f}" if places > 1 else f"{shown:f}"
+    text = text.replace(".", ",")
     return text.removesuffix(",0") + "\xa0%"
 
 
@@ -170,12 +179,13 @@ def guideline_check(rules: GuidelineRules, application: ApplicationData) -> list
 
     if rules.min_cofunding_percent > 0 and requested > 0:
         total = requested + application.cofunding
-        share = application.cofunding * 100 / total
-        if share < rules.min_cofunding_percent:
+        # compared exactly (cross-multiplied, no division): 9,99998 % is below 10 %
+        if application.cofunding * 100 < rules.min_cofunding_percent * total:
+            share = application.cofunding * 100 / total
             out.warning("low_cofunding",
                         _("The unit's co-funding is %(share)s of the cost; the guidelines "
                           "ask for at least %(minimum)s.")
-                        % {"share": _percent(share),
+                        % {"share": _percent(share, unlike=rules.min_cofunding_percent),
                            "minimum": _percent(rules.min_cofunding_percent)})
     codes = set(application.occupation_codes)
     if rules.shortage_ssyk_codes and codes and not codes & rules.shortage_ssyk_codes:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.models import Municipality, Role
 from kompetensfond.core.money import MoneyField
+from kompetensfond.core.references import DecisionReferenceMixin
 from kompetensfond.funds.models import Fund
 from kompetensfond.organisation.models import Body, Occupation
 
@@ -20,9 +21,11 @@ class PlanStatus(models.TextChoices):
     REPLACED = "replaced", _("Replaced")
 
 
-class Plan(models.Model):
+class Plan(DecisionReferenceMixin, models.Model):
     """A version of the municipality's competence-supply plan. Adopting a new version marks
     the previous one replaced; its strategies stay, with everything linked to them."""
+
+    REFERENCE_FIELDS = ("adopted_by", "adopted_on", "paragraph", "case_number")
 
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="plans")
     title = models.CharField(_("title"), max_length=200)
@@ -56,17 +59,6 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def decision_reference(self) -> str:
-        if not self.adopted_by or not self.adopted_on:
-            return ""
-        text = f"{self.adopted_by.name} {self.adopted_on.isoformat()}"
-        if self.paragraph:
-            text += f" §\xa0{self.paragraph}"
-        if self.case_number:
-            text += f", dnr {self.case_number}"
-        return text
 
 
 class Strategy(models.Model):
@@ -132,8 +124,10 @@ class CostType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Guideline(models.Model):
+class Guideline(DecisionReferenceMixin, models.Model):
     """The rules for using one fund's money (riktlinjer)."""
+
+    REFERENCE_FIELDS = ("adopted_by", "adopted_on", "paragraph", None)
 
     fund = models.OneToOneField(Fund, on_delete=models.PROTECT, related_name="guideline")
     plan = models.ForeignKey(Plan, verbose_name=_("competence-supply plan"),
@@ -144,6 +138,9 @@ class Guideline(models.Model):
     min_cofunding_percent = models.DecimalField(_("minimum co-funding (%)"), max_digits=5,
                                                 decimal_places=2, default=0)
     requires_strategy = models.BooleanField(_("must link at least one strategy"), default=True)
+    proposal_requires_review = models.BooleanField(
+        _("a proposal needs a submitted assessment"), default=True,
+        help_text=_("When the fund has assessment criteria. Small funds may turn it off."))
     adopted_by = models.ForeignKey(Body, verbose_name=_("adopted by"), on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)

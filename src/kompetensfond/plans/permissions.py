@@ -4,14 +4,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kompetensfond.core.actors import is_system
 from kompetensfond.core.models import Municipality, Role
 from kompetensfond.core.permissions import ALLOW, Decision, deny, has_role, municipality_of
 
 
 def can_manage_plans(actor: Any, municipality: Municipality) -> Decision:
     """Case officers draft plans, strategies, targets and guidelines (a body adopts them;
-    the case officer records the decision). ``actor=None`` is the system."""
-    if actor is None:
+    the case officer records the decision). ``SYSTEM`` is the system."""
+    if is_system(actor):
         return ALLOW
     own = municipality_of(actor)
     if own is None or own.pk != municipality.pk:

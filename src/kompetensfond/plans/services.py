@@ -4,12 +4,14 @@ lock, validation, write and audit event in one transaction)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensfond.audit.services import record_event
+from kompetensfond.core.actors import Actor
 from kompetensfond.core.errors import ConflictError, ValidationError
 from kompetensfond.core.models import Municipality, User
 from kompetensfond.core.money import format_money, to_money
@@ -52,7 +54,7 @@ def _draft(plan: Plan) -> Plan:
 
 
 @service
-def plan_create(*, actor: User | None, municipality: Municipality, title: str,
+def plan_create(*, actor: Actor, municipality: Municipality, title: str,
                 valid_from: date, valid_to: date) -> Plan:
     check(can_manage_plans(actor, municipality))
     title = title.strip()
@@ -68,7 +70,7 @@ def plan_create(*, actor: User | None, municipality: Municipality, title: str,
 
 
 @service
-def plan_adopt(*, actor: User | None, plan: Plan, adopted_by: Body, adopted_on: date,
+def plan_adopt(*, actor: Actor, plan: Plan, adopted_by: Body, adopted_on: date,
                paragraph: int, case_number: str = "") -> Plan:
     """Record the body's decision adopting the draft. The plan adopted until now becomes
     replaced; its strategies, and everything linked to them, stay as they are."""
@@ -101,7 +103,7 @@ def plan_adopt(*, actor: User | None, plan: Plan, adopted_by: Body, adopted_on: 
 
 
 @service
-def plan_new_version(*, actor: User | None, plan: Plan, title: str, valid_from: date,
+def plan_new_version(*, actor: Actor, plan: Plan, title: str, valid_from: date,
                      valid_to: date) -> Plan:
     """A draft copy of ``plan`` (strategies, targets, shortage occupations), each strategy
     linked to the one it continues, ready to be changed and adopted."""
@@ -124,7 +126,7 @@ def plan_new_version(*, actor: User | None, plan: Plan, title: str, valid_from: 
 
 
 @service
-def plan_set_shortage_occupations(*, actor: User | None, plan: Plan,
+def plan_set_shortage_occupations(*, actor: Actor, plan: Plan,
                                   occupations: Iterable[Occupation]) -> Plan:
     check(can_manage_plans(actor, plan.municipality))
     plan = _draft(plan)
@@ -138,7 +140,7 @@ def plan_set_shortage_occupations(*, actor: User | None, plan: Plan,
 
 
 @service
-def strategy_create(*, actor: User | None, plan: Plan, code: str, title: str,
+def strategy_create(*, actor: Actor, plan: Plan, code: str, title: str,
                     description: str = "") -> Strategy:
     check(can_manage_plans(actor, plan.municipality))
     plan = _draft(plan)
@@ -157,7 +159,7 @@ def strategy_create(*, actor: User | None, plan: Plan, code: str, title: str,
 
 
 @service
-def target_create(*, actor: User | None, strategy: Strategy, kind: str, description: str,
+def target_create(*, actor: Actor, strategy: Strategy, kind: str, description: str,
                   count: int, due_date: date, occupation_from: Occupation | None = None,
                   occupation_to: Occupation | None = None) -> Target:
     plan = strategy.plan
@@ -207,7 +209,7 @@ def _ceiling(value: Decimal | str | None, field: str) -> Decimal | None:
 
 @service
 def guideline_save(
-    *, actor: User | None, fund: Fund, plan: Plan | None, eligible_cost_types: Iterable[str],
+    *, actor: Actor, fund: Fund, plan: Plan | None, eligible_cost_types: Iterable[str],
     max_per_application: Decimal | str | None = None,
     max_per_participant: Decimal | str | None = None,
     min_cofunding_percent: Decimal | int | str = 0, requires_strategy: bool = True,
@@ -250,7 +252,7 @@ def guideline_save(
 
 
 @service
-def round_create(*, actor: User | None, guideline: Guideline, name: str, opens_at: datetime,
+def round_create(*, actor: Actor, guideline: Guideline, name: str, opens_at: datetime,
                  closes_at: datetime) -> ApplicationRound:
     municipality = guideline.fund.municipality
     check(can_manage_plans(actor, municipality))
@@ -259,6 +261,14 @@ def round_create(*, actor: User | None, guideline: Guideline, name: str, opens_a
         raise _invalid("name", _("Enter a name."))
     if closes_at <= opens_at:
         raise _invalid("closes_at", _("The round must close after it opens."))
+    fund = guideline.fund
+    first = timezone.localtime(opens_at).date()
+    # closes_at is the first moment it is closed: midnight after the fund's last day fits
+    last = timezone.localtime(closes_at - timedelta(microseconds=1)).date()
+    if first < fund.start_date or last > fund.end_date:
+        raise _invalid("opens_at", _("The round must lie within the fund's period %(start)s–"
+                                     "%(end)s.") % {"start": fund.start_date.isoformat(),
+                                                    "end": fund.end_date.isoformat()})
     overlapping = guideline.rounds.filter(opens_at__lt=closes_at, closes_at__gt=opens_at)
     if overlapping.exists():
         raise ConflictError(_("The round overlaps %(name)s.") % {"name": overlapping.first()})
@@ -272,7 +282,7 @@ def round_create(*, actor: User | None, guideline: Guideline, name: str, opens_a
 
 @service
 def delegation_rule_create(
-    *, actor: User | None, guideline: Guideline, body: Body, max_amount: Decimal | str,
+    *, actor: Actor, guideline: Guideline, body: Body, max_amount: Decimal | str,
     delegation_point: str, delegate_role: str = "", delegate_user: User | None = None,
 ) -> tuple[DelegationRule, list[str]]:
     """Add a delegation: amounts up to ``max_amount`` decided by the delegate. Returns the

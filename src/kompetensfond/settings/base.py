@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "kompetensfond.plans",
     "kompetensfond.applications",
     "kompetensfond.web",
+    "kompetensfond.demo",
 ]
 
 MIDDLEWARE = [

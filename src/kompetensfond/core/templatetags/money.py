@@ -45,8 +45,3 @@ def api(value: Any) -> str:
     amount = _decimal(value)
     return "" if amount is None else as_api_string(amount)
 
-
-@register.filter
-def sum_amounts(rows: Any) -> Decimal:
-    """Sum of the ``amount`` of each row (budget lines, entries)."""
-    return sum((row.amount for row in rows), Decimal("0.00"))

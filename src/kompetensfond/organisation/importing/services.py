@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensfond.audit.services import record_event
+from kompetensfond.core.actors import Actor, user_or_none
 from kompetensfond.core.errors import ConflictError, ValidationError
-from kompetensfond.core.models import Municipality, User
+from kompetensfond.core.models import Municipality
 from kompetensfond.core.permissions import check
 from kompetensfond.core.services import service
 
@@ -132,7 +133,7 @@ def _evaluate(job: EmployeeImport, table: Table, mapping: dict[str, int]) -> Non
 
 @service
 def employee_import_validate(
-    *, actor: User | None, municipality: Municipality, file_name: str, content: bytes,
+    *, actor: Actor, municipality: Municipality, file_name: str, content: bytes,
     mapping: dict[str, Any] | None = None,
 ) -> EmployeeImport:
     """Read and validate a whole HR file and record what importing it would do.
@@ -148,7 +149,7 @@ def employee_import_validate(
     from .columns import auto_mapping
 
     job = EmployeeImport(
-        municipality=municipality, created_by=actor if actor and actor.pk else None,
+        municipality=municipality, created_by=user_or_none(actor),
         file_name=file_name[:255], file_sha256=hashlib.sha256(content).hexdigest(),
         content=content, file_kind=table.kind, encoding=table.encoding, header=table.header,
     )
@@ -161,7 +162,7 @@ def employee_import_validate(
 
 
 @service
-def employee_import_remap(*, actor: User | None, job: EmployeeImport,
+def employee_import_remap(*, actor: Actor, job: EmployeeImport,
                           mapping: dict[str, Any]) -> EmployeeImport:
     """Validate the same file again with the columns the user chose."""
     check(can_manage_organisation(actor, job.municipality))
@@ -177,7 +178,7 @@ def employee_import_remap(*, actor: User | None, job: EmployeeImport,
 
 
 @service
-def employee_import_confirm(*, actor: User | None, job: EmployeeImport,
+def employee_import_confirm(*, actor: Actor, job: EmployeeImport,
                             end_missing: bool = False,
                             background: bool | None = None) -> EmployeeImport:
     """Start a validated import: at once for small files, as a background task for large
@@ -197,7 +198,7 @@ def employee_import_confirm(*, actor: User | None, job: EmployeeImport,
         _set_progress(job.pk, 0, job.row_count)
         from ..tasks import run_employee_import
 
-        actor_id = actor.pk if actor else None
+        actor_id = actor.pk if actor is not None else None
         transaction.on_commit(lambda: run_employee_import.enqueue(job.pk, actor_id))
         return job
     job.save(update_fields=["end_missing"])
@@ -210,7 +211,7 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 
 
 @service
-def employee_import_apply(*, actor: User | None, job_id: int) -> EmployeeImport:
+def employee_import_apply(*, actor: Actor, job_id: int) -> EmployeeImport:
     """Write a validated import in this one transaction; all rows or none."""
     job = EmployeeImport.objects.select_for_update().select_related("municipality").get(pk=job_id)
     check(can_manage_organisation(actor, job.municipality))
@@ -254,7 +255,7 @@ def employee_import_apply(*, actor: User | None, job_id: int) -> EmployeeImport:
 
 
 @service
-def employee_import_fail(*, actor: User | None, job_id: int, reason: str) -> EmployeeImport:
+def employee_import_fail(*, actor: Actor, job_id: int, reason: str) -> EmployeeImport:
     """Mark a background import as failed (its own transaction was rolled back)."""
     job = EmployeeImport.objects.select_for_update().get(pk=job_id)
     job.status = ImportStatus.FAILED

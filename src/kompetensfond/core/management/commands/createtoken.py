@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from kompetensfond.core.accounts import api_token_create
+from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.models import User
 
 
@@ -17,4 +18,4 @@ class Command(BaseCommand):
             user = User.objects.get(username=username)
         except User.DoesNotExist as exc:
             raise CommandError(f"Ingen användare heter {username!r}.") from exc
-        self.stdout.write(api_token_create(actor=None, user=user))
+        self.stdout.write(api_token_create(actor=SYSTEM, user=user))

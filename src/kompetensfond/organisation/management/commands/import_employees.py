@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.errors import DomainError
 from kompetensfond.core.models import Municipality
 from kompetensfond.organisation.importing.services import (
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Filen {path} finns inte.")
         try:
-            job = employee_import_validate(actor=None, municipality=municipality,
+            job = employee_import_validate(actor=SYSTEM, municipality=municipality,
                                            file_name=path.name, content=path.read_bytes())
         except DomainError as exc:
             raise CommandError(exc.message) from exc
@@ -52,7 +53,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Kontroll utan fel ({summary}). Inget skrevs (--dry-run).")
             return
         try:
-            job = employee_import_confirm(actor=None, job=job, end_missing=options["end_missing"],
+            job = employee_import_confirm(actor=SYSTEM, job=job, end_missing=options["end_missing"],
                                           background=False)
         except DomainError as exc:
             raise CommandError(exc.message) from exc

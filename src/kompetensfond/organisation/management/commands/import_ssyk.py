@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.errors import DomainError
 from kompetensfond.organisation.services import occupation_names_import
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            changed = occupation_names_import(actor=None, content=options["file"].read_bytes())
+            changed = occupation_names_import(actor=SYSTEM, content=options["file"].read_bytes())
         except (DomainError, OSError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"{changed} yrkesbenämningar uppdaterade.")

@@ -1,0 +1,245 @@
+"""Meeting pages: the list, a meeting's agenda put together item by item, decisions per
+item with their §, delegated decisions reported, the § numbering, and the approval of the
+minutes, after which the page only shows the record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from kompetensfond.core.errors import DomainError
+from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.core.requests import AuthenticatedHttpRequest
+from kompetensfond.ledger.permissions import can_view_ledger
+from kompetensfond.organisation.selectors import body_list, paragraph_last
+from kompetensfond.organisation.services import paragraph_counter_set
+
+from ..documents import decision_basis_pdf
+from ..forms import (
+    AgendaAddForm,
+    MeetingDecisionForm,
+    MeetingForm,
+    MinutesApproveForm,
+    ParagraphCounterForm,
+)
+from ..models import AgendaItem, Decision, Meeting, Status
+from ..permissions import can_record_decisions
+from ..selectors import (
+    agenda_candidates,
+    meeting_agenda,
+    meeting_list,
+    unreported_delegated_decisions,
+)
+from ..services import (
+    agenda_item_add,
+    agenda_item_move,
+    agenda_item_remove,
+    decision_record,
+    delegated_decisions_report,
+    meeting_create,
+    minutes_approve,
+)
+from ._common import pdf_response
+
+
+@dataclass
+class ItemRow:
+    """An agenda item on the meeting page: its decision at this meeting, if taken, and the
+    form to record it while it can be."""
+
+    item: AgendaItem
+    decision: Decision | None
+    form: MeetingDecisionForm | None
+
+
+@login_required
+def meeting_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    check(can_view_ledger(request.user))
+    municipality = municipality_of(request.user)
+    return render(request, "applications/meeting_list.html", {
+        "meetings": meeting_list(user=request.user),
+        "can_record": municipality is not None
+        and bool(can_record_decisions(request.user, municipality)),
+        "form": MeetingForm(bodies=body_list(user=request.user)),
+    })
+
+
+@login_required
+@require_POST
+def meeting_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = MeetingForm(request.POST, bodies=body_list(user=request.user))
+    if not form.is_valid():
+        messages.error(request, _("Choose the body and the date of the meeting."))
+        return redirect("applications:meetings")
+    try:
+        meeting = meeting_create(actor=request.user, body=form.cleaned_data["body"],
+                                 on=form.cleaned_data["date"])
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("applications:meetings")
+    return redirect("applications:meeting", meeting.pk)
+
+
+def _meeting(request: AuthenticatedHttpRequest, pk: int) -> Meeting:
+    check(can_view_ledger(request.user))
+    return get_object_or_404(meeting_list(user=request.user), pk=pk)
+
+
+@login_required
+def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    can_record = bool(can_record_decisions(request.user, meeting.body.municipality))
+    editable = can_record and not meeting.is_approved
+    held = meeting.date <= timezone.localdate()
+    items = []
+    for item in meeting_agenda(meeting):
+        decision = getattr(item.application, "decision", None)
+        here = decision if decision and decision.meeting_id == meeting.pk else None
+        form = (MeetingDecisionForm(prefix=f"item-{item.pk}")
+                if editable and held and here is None
+                and item.application.status == Status.RECOMMENDED else None)
+        items.append(ItemRow(item, here, form))
+    return render(request, "applications/meeting_detail.html", {
+        "meeting": meeting, "items": items, "can_record": can_record, "editable": editable,
+        "held": held,
+        "add_form": AgendaAddForm(candidates=agenda_candidates(meeting)) if editable else None,
+        "approve_form": MinutesApproveForm(initial={"on": timezone.localdate()})
+        if editable and held else None,
+        "counter_form": ParagraphCounterForm(initial={"last_number": paragraph_last(
+            meeting.body, meeting.date.year)}) if editable else None,
+        "last_paragraph": paragraph_last(meeting.body, meeting.date.year),
+        "unreported": unreported_delegated_decisions(meeting) if editable else [],
+        "reported": meeting.reported_decisions.select_related("application"),
+    })
+
+
+def _run(request: AuthenticatedHttpRequest, meeting: Meeting, call: Any,
+         success: str) -> HttpResponse:
+    try:
+        call()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("applications:meeting", meeting.pk)
+
+
+def _form_errors(request: AuthenticatedHttpRequest, form: Any) -> None:
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
+
+
+@login_required
+@require_POST
+def agenda_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    form = AgendaAddForm(request.POST, candidates=agenda_candidates(meeting))
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:meeting", meeting.pk)
+    return _run(request, meeting, lambda: agenda_item_add(
+        actor=request.user, meeting=meeting, application=form.cleaned_data["application"]),
+        _("The application has been put on the agenda."))
+
+
+@login_required
+@require_POST
+def agenda_remove_view(request: AuthenticatedHttpRequest, pk: int,
+                       item_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    item = get_object_or_404(meeting.items, pk=item_pk)
+    return _run(request, meeting, lambda: agenda_item_remove(actor=request.user, item=item),
+                _("The item has been taken off the agenda."))
+
+
+@login_required
+@require_POST
+def agenda_move_view(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    item = get_object_or_404(meeting.items, pk=item_pk)
+    up = request.POST.get("direction") == "up"
+    return _run(request, meeting, lambda: agenda_item_move(actor=request.user, item=item, up=up),
+                _("The agenda order has been changed."))
+
+
+@login_required
+@require_POST
+def item_decide_view(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    item = get_object_or_404(meeting.items.select_related("application"), pk=item_pk)
+    form = MeetingDecisionForm(request.POST, prefix=f"item-{item.pk}")
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:meeting", meeting.pk)
+    data = form.cleaned_data
+    return _run(request, meeting, lambda: decision_record(
+        actor=request.user, application=item.application, meeting=meeting,
+        outcome=data["outcome"], amount=data["amount"], conditions=data["conditions"],
+        reason=data["reason"], case_number=data["case_number"], paragraph=data["paragraph"]),
+        _("The decision has been recorded."))
+
+
+@login_required
+@require_POST
+def minutes_approve_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    form = MinutesApproveForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:meeting", meeting.pk)
+    return _run(request, meeting, lambda: minutes_approve(
+        actor=request.user, meeting=meeting, on=form.cleaned_data["on"]),
+        _("The minutes have been approved. The meeting is now a closed record."))
+
+
+@login_required
+@require_POST
+def paragraph_counter_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    form = ParagraphCounterForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("applications:meeting", meeting.pk)
+    return _run(request, meeting, lambda: paragraph_counter_set(
+        actor=request.user, body=meeting.body, year=meeting.date.year,
+        last_number=form.cleaned_data["last_number"]),
+        _("The § numbering has been set."))
+
+
+@login_required
+def decision_basis_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    return pdf_response(decision_basis_pdf(meeting, list(meeting_agenda(meeting))),
+                        f"beslutsunderlag-{meeting.date.isoformat()}.pdf")
+
+
+@login_required
+@require_POST
+def report_delegated_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    decisions = list(unreported_delegated_decisions(meeting).filter(
+        pk__in=[p for p in request.POST.getlist("decisions") if p.isdigit()]))
+    if not decisions:
+        messages.error(request, _("Choose the delegated decisions to report."))
+        return redirect("applications:meeting", meeting.pk)
+    try:
+        count = delegated_decisions_report(actor=request.user, meeting=meeting,
+                                           decisions=decisions)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, ngettext("%(count)s delegated decision has been reported.",
+                                           "%(count)s delegated decisions have been reported.",
+                                           count) % {"count": count})
+    return redirect("applications:meeting", meeting.pk)
