@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from kompetensfond.core.models import User
 from kompetensfond.core.money import as_api_string
 from kompetensfond.core.permissions import check
+from kompetensfond.core.requests import actor_of
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
 from kompetensfond.organisation.selectors import body_list, occupation_choices, org_unit_list
@@ -156,11 +157,6 @@ class ReviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _user(request: Request) -> User:
-    """The authenticated caller (every view here requires a member of the municipality)."""
-    return cast(User, request.user)
-
-
 class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = ApplicationSerializer
 
@@ -194,7 +190,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         if len(occupations) != len(set(codes)):
             raise serializers.ValidationError({"occupations": ["Okänd SSYK-kod."]})
         lines = [Line(b["cost_type"], b["year"], b["amount"]) for b in data.pop("budget")]
-        application = application_create(actor=_user(request), fund=fund, unit=unit,
+        application = application_create(actor=actor_of(request), fund=fund, unit=unit,
                                          lines=lines, strategies=strategies,
                                          occupations=occupations, **data)
         return self._respond(application, status.HTTP_201_CREATED)
@@ -211,7 +207,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def submit(self, request: Request, pk: str) -> Response:
         application = access_application(request.user, pk)
         try:
-            application_submit(actor=_user(request), application=application)
+            application_submit(actor=actor_of(request), application=application)
         except GuidelineError as exc:
             return Response({"code": exc.code, "detail": exc.message,
                              "findings": [{"severity": f.severity.value, "code": f.code,
@@ -235,25 +231,25 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     @action(detail=True, methods=["post"], url_path="start-review")
     def start_review(self, request: Request, pk: str) -> Response:
         return self._apply(request, pk, None, lambda a, d: application_start_review(
-            actor=_user(request), application=a))
+            actor=actor_of(request), application=a))
 
     @extend_schema(request=ReasonSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_completion(self, request: Request, pk: str) -> Response:
         return self._apply(request, pk, ReasonSerializer, lambda a, d: application_return(
-            actor=_user(request), application=a, reason=d["reason"]))
+            actor=actor_of(request), application=a, reason=d["reason"]))
 
     @extend_schema(request=ReasonSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
         return self._apply(request, pk, ReasonSerializer, lambda a, d: application_withdraw(
-            actor=_user(request), application=a, reason=d["reason"]))
+            actor=actor_of(request), application=a, reason=d["reason"]))
 
     @extend_schema(request=RecommendSerializer)
     @action(detail=True, methods=["post"])
     def recommend(self, request: Request, pk: str) -> Response:
         return self._apply(request, pk, RecommendSerializer, lambda a, d: application_recommend(
-            actor=_user(request), application=a, **d))
+            actor=actor_of(request), application=a, **d))
 
     @extend_schema(request=DecideSerializer)
     @action(detail=True, methods=["post"])
@@ -266,9 +262,9 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         data = dict(body.validated_data)
         meeting_date, paragraph = data.pop("meeting_date"), data.pop("paragraph")
         if meeting_date is None:
-            decision_record_delegated(actor=_user(request), application=application, **data)
+            decision_record_delegated(actor=actor_of(request), application=application, **data)
         else:
-            decision_record_at_meeting(actor=_user(request), application=application,
+            decision_record_at_meeting(actor=actor_of(request), application=application,
                                        on=meeting_date, paragraph=paragraph, **data)
         return self._respond(application)
 
@@ -277,7 +273,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def change_decision(self, request: Request, pk: str) -> Response:
         """Change the granted amount: the decision and the ledger change together."""
         return self._apply(request, pk, ChangeDecisionSerializer, lambda a, d: decision_change(
-            actor=_user(request), application=a, **d))
+            actor=actor_of(request), application=a, **d))
 
     @extend_schema(request=AssignSerializer)
     @action(detail=True, methods=["post"], url_path="assign-reviewers")
@@ -289,7 +285,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
                                              pk__in=body.validated_data["reviewers"]))
         if len(reviewers) != len(set(body.validated_data["reviewers"])):
             raise serializers.ValidationError({"reviewers": ["Okänd användare."]})
-        reviewers_assign(actor=_user(request), application=application, reviewers=reviewers)
+        reviewers_assign(actor=actor_of(request), application=application, reviewers=reviewers)
         return self._respond(application)
 
     @extend_schema(request=ReviewSerializer)
@@ -304,7 +300,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             body.is_valid(raise_exception=True)
             data = body.validated_data
             scores = data.get("scores")
-            review_save(actor=_user(request), review=review, conflict=data["conflict"],
+            review_save(actor=actor_of(request), review=review, conflict=data["conflict"],
                         conflict_reason=data["conflict_reason"], comment=data["comment"],
                         scores=None if scores is None
                         else {int(k): v for k, v in scores.items()})
@@ -374,7 +370,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  #
         body = MeetingCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         decider = get_object_or_404(body_list(user=request.user), pk=body.validated_data["body"])
-        meeting = meeting_create(actor=_user(request), body=decider,
+        meeting = meeting_create(actor=actor_of(request), body=decider,
                                  on=body.validated_data["date"])
         response = self._respond(meeting)
         response.status_code = status.HTTP_201_CREATED
@@ -388,7 +384,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  #
         body = AgendaSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         application = access_application(request.user, body.validated_data["application"])
-        agenda_item_add(actor=_user(request), meeting=meeting, application=application)
+        agenda_item_add(actor=actor_of(request), meeting=meeting, application=application)
         return self._respond(meeting)
 
     @extend_schema(request=ApproveSerializer, responses=MeetingSerializer)
@@ -398,5 +394,5 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  #
         meeting = get_object_or_404(self.get_queryset(), pk=pk)
         body = ApproveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        minutes_approve(actor=_user(request), meeting=meeting, on=body.validated_data["on"])
+        minutes_approve(actor=actor_of(request), meeting=meeting, on=body.validated_data["on"])
         return self._respond(meeting)

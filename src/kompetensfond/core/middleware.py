@@ -10,10 +10,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
-from django.utils.functional import SimpleLazyObject
 
 from .context import request_id_var
-from .permissions import municipality_of
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -34,17 +32,6 @@ class RequestIdMiddleware:
             request_id_var.reset(token)
         response["X-Request-ID"] = request_id
         return response
-
-
-class TenantMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.municipality = SimpleLazyObject(  # type: ignore[attr-defined]
-            lambda: municipality_of(request.user)
-        )
-        return self.get_response(request)
 
 
 class SwedishFirstLocaleMiddleware(LocaleMiddleware):

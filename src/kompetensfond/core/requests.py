@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from rest_framework.request import Request
 
-from .models import User
+from .models import Municipality, User
+from .permissions import municipality_of
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -15,3 +17,20 @@ class AuthenticatedHttpRequest(HttpRequest):
 
 class AuthenticatedRequest(Request):
     user: User
+
+
+def actor_of(request: HttpRequest | Request) -> User:
+    """The person behind an authenticated request (views and API views let only members
+    of a municipality through), typed for the services."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def own_municipality(user: object) -> Municipality:
+    """The user's municipality; 404 for anyone without one (no existence leaks)."""
+    municipality = municipality_of(user)
+    if municipality is None:
+        raise Http404
+    return municipality

@@ -16,7 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kompetensfond.core.money import as_api_string
-from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.core.permissions import check
+from kompetensfond.core.requests import actor_of, own_municipality
 from kompetensfond.ledger.models import TransactionKind
 from kompetensfond.ledger.permissions import can_view_ledger
 from kompetensfond.ledger.selectors import Balance, fund_balances, fund_dashboard, transaction_list
@@ -141,8 +142,8 @@ class FundViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
         values = dict(data.validated_data)
         values["owning_body"] = get_object_or_404(body_list(user=request.user),
                                                   pk=values["owning_body"])
-        fund = fund_create(actor=request.user,  # type: ignore[arg-type]
-                           municipality=municipality_of(request.user),  # type: ignore[arg-type]
+        fund = fund_create(actor=actor_of(request),
+                           municipality=own_municipality(request.user),
                            **values)
         return Response(FundSerializer(fund, context={"balances": {}}).data,
                         status=status.HTTP_201_CREATED)
@@ -167,7 +168,7 @@ class FundViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
         values["decision_body"] = get_object_or_404(body_list(user=request.user),
                                                     pk=values["decision_body"])
         values["on"] = values.pop("date")
-        contribution = contribution_record(actor=request.user, fund=fund, **values)  # type: ignore[arg-type]
+        contribution = contribution_record(actor=actor_of(request), fund=fund, **values)
         return Response(ContributionSerializer(contribution).data,
                         status=status.HTTP_201_CREATED)
 
@@ -195,7 +196,7 @@ class FundViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
                                                   pk__in=strategy_ids))
         if len(strategies) != len(set(strategy_ids)):
             raise serializers.ValidationError({"strategies": ["Okänd strategi."]})
-        earmark = earmark_create(actor=request.user, fund=fund, occupations=occupations,  # type: ignore[arg-type]
+        earmark = earmark_create(actor=actor_of(request), fund=fund, occupations=occupations,
                                  strategies=strategies, on=values.pop("date", None), **values)
         balances = fund_dashboard(fund, today=timezone.localdate()).earmarks
         return Response(EarmarkSerializer(earmark, context={"balances": balances}).data,

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from kompetensfond.core.errors import DomainError
 from kompetensfond.core.forms import form_page, run_form
 from kompetensfond.core.money import as_api_string
 from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality
 from kompetensfond.ledger.permissions import can_view_ledger
 from kompetensfond.ledger.selectors import fund_balances, fund_dashboard
 from kompetensfond.organisation.selectors import body_list, occupation_choices, org_unit_list
@@ -33,13 +34,13 @@ from .selectors import (
 from .services import contribution_record, earmark_adjust, earmark_create, fund_close, fund_create
 
 
-def _can_manage(request: HttpRequest) -> bool:
+def _can_manage(request: AuthenticatedHttpRequest) -> bool:
     municipality = municipality_of(request.user)
     return municipality is not None and bool(can_manage_funds(request.user, municipality))
 
 
 @login_required
-def fund_list_view(request: HttpRequest) -> HttpResponse:
+def fund_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     check(can_view_funds(request.user))
     funds = list(fund_list(user=request.user))
     balances = fund_balances([f.pk for f in funds])
@@ -51,12 +52,12 @@ def fund_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def fund_create_view(request: HttpRequest) -> HttpResponse:
-    municipality = municipality_of(request.user)
-    check(can_manage_funds(request.user, municipality))  # type: ignore[arg-type]
+def fund_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    municipality = own_municipality(request.user)
+    check(can_manage_funds(request.user, municipality))
     form = FundForm(request.POST or None, bodies=body_list(user=request.user))
     done = run_form(request, form, lambda data: fund_create(
-        actor=request.user, municipality=municipality, **data),  # type: ignore[arg-type]
+        actor=request.user, municipality=municipality, **data),
         success=_("The fund has been created. Record the decided capital next."),
         next_url=lambda fund: reverse("funds:detail", args=[fund.pk]))
     if done:
@@ -83,7 +84,7 @@ def _num(value: Any) -> str | None:
 
 
 @login_required
-def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def fund_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check(can_view_funds(request.user))
     fund = access_fund(request.user, pk)
     today = timezone.localdate()
@@ -105,13 +106,13 @@ def fund_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def contribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def contribution_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund = access_fund(request.user, pk)
     check(can_manage_funds(request.user, fund.municipality))
     form = ContributionForm(request.POST or None, bodies=body_list(user=request.user),
                             initial={"on": timezone.localdate()})
     done = run_form(request, form, lambda data: contribution_record(
-        actor=request.user, fund=fund, **data),  # type: ignore[arg-type]
+        actor=request.user, fund=fund, **data),
         success=_("The contribution has been recorded."),
         next_url=lambda _c: reverse("funds:detail", args=[fund.pk]))
     if done:
@@ -123,7 +124,7 @@ def contribution_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def earmark_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def earmark_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund = access_fund(request.user, pk)
     check(can_manage_funds(request.user, fund.municipality))
     form = EarmarkForm(request.POST or None, initial={"on": timezone.localdate()},
@@ -133,7 +134,7 @@ def earmark_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                            plan__municipality=fund.municipality).exclude(
                            plan__status=PlanStatus.REPLACED).select_related("plan"))
     done = run_form(request, form, lambda data: earmark_create(
-        actor=request.user, fund=fund, **data),  # type: ignore[arg-type]
+        actor=request.user, fund=fund, **data),
         success=_("The earmark has been created."),
         next_url=lambda _e: reverse("funds:detail", args=[fund.pk]))
     if done:
@@ -146,14 +147,15 @@ def earmark_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def earmark_adjust_view(request: HttpRequest, pk: int, earmark_pk: int) -> HttpResponse:
+def earmark_adjust_view(request: AuthenticatedHttpRequest, pk: int,
+                        earmark_pk: int) -> HttpResponse:
     fund = access_fund(request.user, pk)
     earmark = access_earmark(fund, earmark_pk)
     check(can_manage_funds(request.user, fund.municipality))
     form = EarmarkAdjustForm(request.POST or None,
                              initial={"on": timezone.localdate(), "direction": "add"})
     done = run_form(request, form, lambda data: earmark_adjust(
-        actor=request.user, earmark=earmark, amount=data["amount"],  # type: ignore[arg-type]
+        actor=request.user, earmark=earmark, amount=data["amount"],
         release=data["direction"] == "release", on=data["on"]),
         success=_("The earmark has been changed."),
         next_url=lambda _e: reverse("funds:detail", args=[fund.pk]))
@@ -167,10 +169,10 @@ def earmark_adjust_view(request: HttpRequest, pk: int, earmark_pk: int) -> HttpR
 
 @login_required
 @require_POST
-def fund_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+def fund_close_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund = access_fund(request.user, pk)
     try:
-        fund_close(actor=request.user, fund=fund)  # type: ignore[arg-type]
+        fund_close(actor=request.user, fund=fund)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

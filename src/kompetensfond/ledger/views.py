@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from kompetensfond.core.errors import DomainError
 from kompetensfond.core.exports import csv_bytes, download, xlsx_bytes
 from kompetensfond.core.forms import add_domain_error, form_page, run_form
-from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.core.permissions import check
+from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality
 from kompetensfond.funds.permissions import can_manage_funds
 from kompetensfond.funds.selectors import access_fund, earmark_list
 from kompetensfond.organisation.selectors import org_unit_list
@@ -46,7 +47,7 @@ def _export_rows(transactions: Any) -> Any:
 
 
 @login_required
-def ledger_list(request: HttpRequest, pk: int) -> HttpResponse:
+def ledger_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund = access_fund(request.user, pk)
     check(can_view_ledger(request.user))
     administrations = org_unit_list(user=request.user).filter(depth=0)
@@ -79,7 +80,7 @@ def ledger_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def transaction_detail(request: HttpRequest, pk: int, txn_pk: int) -> HttpResponse:
+def transaction_detail(request: AuthenticatedHttpRequest, pk: int, txn_pk: int) -> HttpResponse:
     fund = access_fund(request.user, pk)
     check(can_view_ledger(request.user))
     txn = access_transaction(fund, txn_pk)
@@ -91,7 +92,7 @@ def transaction_detail(request: HttpRequest, pk: int, txn_pk: int) -> HttpRespon
         if form.is_valid():
             try:
                 correction = transaction_reverse(
-                    actor=request.user, transaction=txn,  # type: ignore[arg-type]
+                    actor=request.user, transaction=txn,
                     reason=form.cleaned_data["reason"], on=form.cleaned_data["on"])
             except DomainError as exc:
                 add_domain_error(form, exc)
@@ -106,7 +107,7 @@ def transaction_detail(request: HttpRequest, pk: int, txn_pk: int) -> HttpRespon
 
 
 @login_required
-def sie_download(request: HttpRequest, pk: int) -> HttpResponse:
+def sie_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund = access_fund(request.user, pk)
     check(can_view_ledger(request.user))
     try:
@@ -123,9 +124,9 @@ def sie_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def sie_accounts(request: HttpRequest) -> HttpResponse:
-    municipality = municipality_of(request.user)
-    check(can_manage_funds(request.user, municipality))  # type: ignore[arg-type]
+def sie_accounts(request: AuthenticatedHttpRequest) -> HttpResponse:
+    municipality = own_municipality(request.user)
+    check(can_manage_funds(request.user, municipality))
     assert municipality is not None
     plan = account_plan(municipality.pk)
     kinds = {kind: str(label) for kind, label in ACCOUNT_LABELS.items()}
@@ -135,7 +136,7 @@ def sie_accounts(request: HttpRequest) -> HttpResponse:
         initial[f"{kind}_name"] = plan[kind].name
     form = SieAccountForm(request.POST or None, initial=initial, kinds=kinds)
     done = run_form(request, form, lambda data: sie_accounts_set(
-        actor=request.user, municipality=municipality,  # type: ignore[arg-type]
+        actor=request.user, municipality=municipality,
         accounts={k: (data[f"{k}_number"], data[f"{k}_name"]) for k in kinds}),
         success=_("The changes have been saved."),
         next_url=lambda _r: reverse("ledger:sie-accounts"))

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.core.requests import actor_of, own_municipality
 
 from .importing.services import employee_import_confirm, employee_import_validate
 from .models import (
@@ -78,8 +79,8 @@ class BodyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
         parent_id = data.validated_data.get("parent")
         parent = self.get_queryset().get(pk=parent_id) if parent_id else None
         body = body_create(
-            actor=request.user,  # type: ignore[arg-type]
-            municipality=municipality_of(request.user),  # type: ignore[arg-type]
+            actor=actor_of(request),
+            municipality=own_municipality(request.user),
             name=data.validated_data["name"],
             short_name=data.validated_data.get("short_name", ""),
             kind=data.validated_data["kind"],
@@ -119,8 +120,8 @@ class OrgUnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,  # type: 
                    for key in ("name", "cost_centre", "sector") if key not in values}
         if missing:
             raise serializers.ValidationError(missing)
-        unit = org_unit_create(actor=request.user,  # type: ignore[arg-type]
-                               municipality=municipality_of(request.user),  # type: ignore[arg-type]
+        unit = org_unit_create(actor=actor_of(request),
+                               municipality=own_municipality(request.user),
                                **values)
         return Response(OrgUnitSerializer(unit).data, status=status.HTTP_201_CREATED)
 
@@ -131,7 +132,7 @@ class OrgUnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,  # type: 
         data.is_valid(raise_exception=True)
         values = self._resolve(data.validated_data)
         move = "parent" in values
-        unit = org_unit_update(actor=request.user, unit=unit, move=move,  # type: ignore[arg-type]
+        unit = org_unit_update(actor=actor_of(request), unit=unit, move=move,
                                **values)
         return Response(OrgUnitSerializer(unit).data)
 
@@ -223,7 +224,7 @@ class EmployeeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         data = EmployeeImportRequest(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        job = employee_import_validate(actor=request.user,  # type: ignore[arg-type]
+        job = employee_import_validate(actor=actor_of(request),
                                        municipality=municipality, file_name=upload.name,
                                        content=upload.read())
         if job.status != ImportStatus.VALIDATED:
@@ -232,7 +233,7 @@ class EmployeeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         if data.validated_data["dry_run"]:
             return Response(EmployeeImportSerializer(job).data)
-        job = employee_import_confirm(actor=request.user, job=job,  # type: ignore[arg-type]
+        job = employee_import_confirm(actor=actor_of(request), job=job,
                                       end_missing=data.validated_data["end_missing"])
         code = status.HTTP_202_ACCEPTED if job.status == ImportStatus.QUEUED else status.HTTP_200_OK
         return Response(EmployeeImportSerializer(job).data, status=code)

@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from kompetensfond.core.errors import DomainError
 from kompetensfond.core.exports import csv_bytes, download, xlsx_bytes
 from kompetensfond.core.forms import form_page, run_form
 from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality
 
 from .forms import (
     EmployeeFilterForm,
@@ -49,7 +50,7 @@ EMPLOYEES_PER_PAGE = 50
 
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = municipality_of(request.user)
     return render(request, "organisation/overview.html", {
         "bodies": body_list(user=request.user),
@@ -60,7 +61,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = access_org_unit(request.user, pk)
     tree = [u for u in org_unit_tree(user=request.user, include_inactive=True)
             if u.path.startswith(unit.path)]
@@ -70,19 +71,20 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _unit_form(request: HttpRequest, data: Any = None, initial: Any = None) -> OrgUnitForm:
+def _unit_form(request: AuthenticatedHttpRequest, data: Any = None,
+               initial: Any = None) -> OrgUnitForm:
     return OrgUnitForm(data, initial=initial, units=org_unit_list(user=request.user),
                        bodies=body_list(user=request.user))
 
 
 @login_required
-def unit_create(request: HttpRequest) -> HttpResponse:
-    municipality = municipality_of(request.user)
-    check(can_manage_organisation(request.user, municipality))  # type: ignore[arg-type]
+def unit_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    municipality = own_municipality(request.user)
+    check(can_manage_organisation(request.user, municipality))
     form = _unit_form(request, request.POST or None,
                       initial={"parent": request.GET.get("parent")})
     done = run_form(request, form, lambda data: org_unit_create(
-        actor=request.user, municipality=municipality, **data),  # type: ignore[arg-type]
+        actor=request.user, municipality=municipality, **data),
         success=_("The changes have been saved."),
         next_url=lambda unit: reverse("organisation:unit-detail", args=[unit.pk]))
     if done:
@@ -91,14 +93,14 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = access_org_unit(request.user, pk)
     check(can_manage_organisation(request.user, unit.municipality))
     initial = {"name": unit.name, "cost_centre": unit.cost_centre, "sector": unit.sector,
                "parent": unit.parent_id, "responsible_body": unit.responsible_body_id}
     form = _unit_form(request, request.POST or None, initial=initial)
     done = run_form(request, form, lambda data: org_unit_update(
-        actor=request.user, unit=unit, name=data["name"],  # type: ignore[arg-type]
+        actor=request.user, unit=unit, name=data["name"],
         cost_centre=data["cost_centre"], sector=data["sector"],
         responsible_body=data["responsible_body"], parent=data["parent"],
         move=data["parent"] != unit.parent),
@@ -112,10 +114,10 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_deactivate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     unit = access_org_unit(request.user, pk)
     try:
-        org_unit_deactivate(actor=request.user, unit=unit)  # type: ignore[arg-type]
+        org_unit_deactivate(actor=request.user, unit=unit)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -129,7 +131,7 @@ GENDER_EXPORT = {"woman": "kvinna", "man": "man", "other": "annat", "unknown": "
 
 
 @login_required
-def employee_list_view(request: HttpRequest) -> HttpResponse:
+def employee_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     check(can_view_employees(request.user))
     form = EmployeeFilterForm(request.GET or None, units=org_unit_list(user=request.user),
                               occupations=occupation_choices())
@@ -163,7 +165,7 @@ def employee_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def occupation_list_view(request: HttpRequest) -> HttpResponse:
+def occupation_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     only_staffed = request.GET.get("alla") != "1"
     return render(request, "organisation/occupation_list.html", {
         "occupations": occupation_list(user=request.user, only_staffed=only_staffed),
@@ -172,15 +174,15 @@ def occupation_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_upload(request: HttpRequest) -> HttpResponse:
-    municipality = municipality_of(request.user)
-    check(can_manage_organisation(request.user, municipality))  # type: ignore[arg-type]
+def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
+    municipality = own_municipality(request.user)
+    check(can_manage_organisation(request.user, municipality))
     form = ImportUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             job = employee_import_validate(
-                actor=request.user, municipality=municipality,  # type: ignore[arg-type]
+                actor=request.user, municipality=municipality,
                 file_name=upload.name, content=upload.read(),
             )
         except DomainError as exc:
@@ -192,7 +194,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = access_employee_import(request.user, pk)
     check(can_manage_organisation(request.user, job.municipality))
     mapping_form = ImportMappingForm(
@@ -204,12 +206,12 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("step") == "mapping" and mapping_form.is_valid():
-                employee_import_remap(actor=request.user, job=job,  # type: ignore[arg-type]
+                employee_import_remap(actor=request.user, job=job,
                                       mapping=mapping_form.cleaned_data)
                 return redirect("organisation:import-detail", job.pk)
             if request.POST.get("step") == "confirm" and confirm_form.is_valid():
                 job = employee_import_confirm(
-                    actor=request.user, job=job,  # type: ignore[arg-type]
+                    actor=request.user, job=job,
                     end_missing=confirm_form.cleaned_data["end_missing"])
                 if job.status == ImportStatus.DONE:
                     messages.success(request, _("The staff file has been imported."))
@@ -228,7 +230,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
+def import_progress_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     job = access_employee_import(request.user, pk)
     done, total = import_progress(job.pk)
     response = render(request, "organisation/_import_progress.html", {
@@ -241,5 +243,5 @@ def import_progress_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: AuthenticatedHttpRequest) -> HttpResponse:
     return download(csv_template(), filename="personalfil-mall.csv", kind="csv")

@@ -12,7 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kompetensfond.core.money import as_api_string, parse_money
-from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.core.permissions import check
+from kompetensfond.core.requests import actor_of, own_municipality
 from kompetensfond.funds.permissions import can_view_funds
 
 from .checks import ApplicationData, BudgetLine, delegate_for, guideline_check
@@ -79,8 +80,8 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
     def perform_create(self, serializer: Any) -> None:
         data = serializer.validated_data
         serializer.instance = plan_create(
-            actor=self.request.user,  # type: ignore[arg-type]
-            municipality=municipality_of(self.request.user),  # type: ignore[arg-type]
+            actor=actor_of(self.request),
+            municipality=own_municipality(self.request.user),
             title=data["title"], valid_from=data["valid_from"], valid_to=data["valid_to"])
 
     @extend_schema(request=StrategyCreateSerializer,
@@ -100,7 +101,7 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
             return Response(data)
         body = StrategyCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        strategy = strategy_create(actor=request.user, plan=plan,  # type: ignore[arg-type]
+        strategy = strategy_create(actor=actor_of(request), plan=plan,
                                    **body.validated_data)
         return Response(StrategySerializer(strategy).data, status=status.HTTP_201_CREATED)
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from kompetensfond.core.errors import DomainError
 from kompetensfond.core.forms import add_domain_error, form_page, run_form
 from kompetensfond.core.models import User
 from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality
 from kompetensfond.funds.permissions import can_view_funds
 from kompetensfond.funds.selectors import access_fund
 from kompetensfond.organisation.selectors import body_list, occupation_choices
@@ -52,13 +53,13 @@ from .services import (
 )
 
 
-def _can_manage(request: HttpRequest) -> bool:
+def _can_manage(request: AuthenticatedHttpRequest) -> bool:
     municipality = municipality_of(request.user)
     return municipality is not None and bool(can_manage_plans(request.user, municipality))
 
 
 @login_required
-def plan_list_view(request: HttpRequest) -> HttpResponse:
+def plan_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     check(can_view_funds(request.user))
     return render(request, "plans/plan_list.html", {
         "plans": plan_list(user=request.user).prefetch_related("strategies"),
@@ -67,12 +68,12 @@ def plan_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_create_view(request: HttpRequest) -> HttpResponse:
-    municipality = municipality_of(request.user)
-    check(can_manage_plans(request.user, municipality))  # type: ignore[arg-type]
+def plan_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    municipality = own_municipality(request.user)
+    check(can_manage_plans(request.user, municipality))
     form = PlanForm(request.POST or None)
     done = run_form(request, form, lambda data: plan_create(
-        actor=request.user, municipality=municipality, **data),  # type: ignore[arg-type]
+        actor=request.user, municipality=municipality, **data),
         success=_("The plan has been created as a draft. Add its strategies and targets."),
         next_url=lambda plan: reverse("plans:detail", args=[plan.pk]))
     if done:
@@ -81,7 +82,7 @@ def plan_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     check(can_view_funds(request.user))
     plan = access_plan(request.user, pk)
     progress = target_progress(plan)
@@ -98,18 +99,18 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _plan_action(request: HttpRequest, pk: int) -> Any:
+def _plan_action(request: AuthenticatedHttpRequest, pk: int) -> Any:
     plan = access_plan(request.user, pk)
     check(can_manage_plans(request.user, plan.municipality))
     return plan
 
 
 @login_required
-def strategy_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def strategy_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan_action(request, pk)
     form = StrategyForm(request.POST or None)
     done = run_form(request, form, lambda data: strategy_create(
-        actor=request.user, plan=plan, **data),  # type: ignore[arg-type]
+        actor=request.user, plan=plan, **data),
         success=_("The strategy has been added."),
         next_url=lambda _s: reverse("plans:detail", args=[plan.pk]))
     if done:
@@ -118,12 +119,13 @@ def strategy_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def target_create_view(request: HttpRequest, pk: int, strategy_pk: int) -> HttpResponse:
+def target_create_view(request: AuthenticatedHttpRequest, pk: int,
+                       strategy_pk: int) -> HttpResponse:
     plan = _plan_action(request, pk)
     strategy = get_object_or_404(plan.strategies, pk=strategy_pk)
     form = TargetForm(request.POST or None, occupations=occupation_choices())
     done = run_form(request, form, lambda data: target_create(
-        actor=request.user, strategy=strategy, **data),  # type: ignore[arg-type]
+        actor=request.user, strategy=strategy, **data),
         success=_("The target has been added."),
         next_url=lambda _t: reverse("plans:detail", args=[plan.pk]))
     if done:
@@ -133,12 +135,12 @@ def target_create_view(request: HttpRequest, pk: int, strategy_pk: int) -> HttpR
 
 
 @login_required
-def shortage_view(request: HttpRequest, pk: int) -> HttpResponse:
+def shortage_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan_action(request, pk)
     form = ShortageForm(request.POST or None, occupations=occupation_choices(),
                         initial={"occupations": list(plan.shortage_occupations.all())})
     done = run_form(request, form, lambda data: plan_set_shortage_occupations(
-        actor=request.user, plan=plan, occupations=data["occupations"]),  # type: ignore[arg-type]
+        actor=request.user, plan=plan, occupations=data["occupations"]),
         success=_("The changes have been saved."),
         next_url=lambda _p: reverse("plans:detail", args=[plan.pk]))
     if done:
@@ -151,12 +153,12 @@ def shortage_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_adopt_view(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_adopt_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan_action(request, pk)
     form = AdoptForm(request.POST, bodies=body_list(user=request.user))
     if form.is_valid():
         try:
-            plan_adopt(actor=request.user, plan=plan, **form.cleaned_data)  # type: ignore[arg-type]
+            plan_adopt(actor=request.user, plan=plan, **form.cleaned_data)
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -169,10 +171,10 @@ def plan_adopt_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_new_version_view(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_new_version_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan_action(request, pk)
     try:
-        draft = plan_new_version(actor=request.user, plan=plan,  # type: ignore[arg-type]
+        draft = plan_new_version(actor=request.user, plan=plan,
                                  title=_("%(title)s (new version)") % {"title": plan.title},
                                  valid_from=plan.valid_from, valid_to=plan.valid_to)
     except DomainError as exc:
@@ -185,7 +187,7 @@ def plan_new_version_view(request: HttpRequest, pk: int) -> HttpResponse:
 # Guidelines of a fund -------------------------------------------------------------------
 
 @login_required
-def guideline_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def guideline_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The fund's guidelines, readable by everyone in the municipality (applicants too)."""
     check(can_view_funds(request.user))
     fund = access_fund(request.user, pk)
@@ -204,7 +206,7 @@ def _cost_choices() -> list[tuple[str, str]]:
 
 
 @login_required
-def guideline_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def guideline_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund = access_fund(request.user, pk)
     check(can_manage_plans(request.user, fund.municipality))
     guideline = guideline_of(fund)
@@ -217,7 +219,7 @@ def guideline_edit(request: HttpRequest, pk: int) -> HttpResponse:
                              status=PlanStatus.REPLACED),
                          bodies=body_list(user=request.user))
     done = run_form(request, form, lambda data: guideline_save(
-        actor=request.user, fund=fund, **data),  # type: ignore[arg-type]
+        actor=request.user, fund=fund, **data),
         success=_("The changes have been saved."),
         next_url=lambda _g: reverse("plans:guideline", args=[fund.pk]))
     if done:
@@ -226,7 +228,7 @@ def guideline_edit(request: HttpRequest, pk: int) -> HttpResponse:
                       reverse("plans:guideline", args=[fund.pk]))
 
 
-def _managed_guideline(request: HttpRequest, pk: int) -> tuple[Any, Guideline | None]:
+def _managed_guideline(request: AuthenticatedHttpRequest, pk: int) -> tuple[Any, Guideline | None]:
     fund = access_fund(request.user, pk)
     check(can_manage_plans(request.user, fund.municipality))
     guideline = guideline_of(fund)
@@ -236,13 +238,13 @@ def _managed_guideline(request: HttpRequest, pk: int) -> tuple[Any, Guideline | 
 
 
 @login_required
-def round_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def round_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund, guideline = _managed_guideline(request, pk)
     if guideline is None:
         return redirect("plans:guideline-edit", fund.pk)
     form = RoundForm(request.POST or None)
     done = run_form(request, form, lambda data: round_create(
-        actor=request.user, guideline=guideline, **data),  # type: ignore[arg-type]
+        actor=request.user, guideline=guideline, **data),
         success=_("The application round has been added."),
         next_url=lambda _r: reverse("plans:guideline", args=[fund.pk]))
     if done:
@@ -252,7 +254,7 @@ def round_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def delegation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation_create_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund, guideline = _managed_guideline(request, pk)
     if guideline is None:
         return redirect("plans:guideline-edit", fund.pk)
@@ -261,7 +263,7 @@ def delegation_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                           .order_by("last_name", "first_name"))
     if request.method == "POST" and form.is_valid():
         try:
-            _rule, warnings = delegation_rule_create(actor=request.user, guideline=guideline,  # type: ignore[arg-type]
+            _rule, warnings = delegation_rule_create(actor=request.user, guideline=guideline,
                                                      **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)

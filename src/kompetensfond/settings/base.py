@@ -57,7 +57,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "kompetensfond.core.middleware.TenantMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the Swedish lockout page.
     "axes.middleware.AxesMiddleware",
 ]
