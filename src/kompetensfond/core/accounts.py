@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from kompetensfond.audit.services import record_event
 
 from .actors import Actor, is_system
+from .codes import AuditAction
 from .errors import ConflictError, PermissionDeniedError, ValidationError
 from .models import Membership, Municipality, Role, RoleAssignment, User, luhn_ok
 from .permissions import has_role, municipality_of
@@ -34,7 +35,7 @@ def municipality_create(
     municipality = Municipality.objects.create(
         name=name, slug=slug, organisation_number=f"{digits[:6]}-{digits[6:]}"
     )
-    record_event(actor=actor, action="municipality.created", obj=municipality,
+    record_event(actor=actor, action=AuditAction.MUNICIPALITY_CREATED, obj=municipality,
                  changes={"name": name, "slug": slug})
     return municipality
 
@@ -77,7 +78,7 @@ def member_create(
             raise ValidationError(_("A manager's role needs a unit; other roles have none."))
         RoleAssignment.objects.create(membership=membership, role=role, unit_id=unit_id)
     record_event(
-        actor=actor, action="user.created", obj=user, municipality=municipality,
+        actor=actor, action=AuditAction.USER_CREATED, obj=user, municipality=municipality,
         changes={"username": username, "roles": [r for r, _u in role_list]},
     )
     return user
@@ -91,6 +92,6 @@ def api_token_create(*, actor: Actor, user: User) -> str:
     if not is_system(actor) and (actor is None or (actor.pk != user.pk and not actor.is_superuser)):
         raise PermissionDeniedError(_("You may only create your own API token."))
     token, created = Token.objects.get_or_create(user=user)
-    action = "user.api_token_created" if created else "user.api_token_shown"
+    action = AuditAction.API_TOKEN_CREATED if created else "user.api_token_shown"
     record_event(actor=actor, action=action, obj=user, municipality=municipality_of(user))
     return str(token.key)

@@ -24,6 +24,7 @@ from kompetensfond.ledger.services import Subject, contribution_post, earmark_po
 from kompetensfond.organisation.models import Body, Occupation, OrgUnit
 from kompetensfond.organisation.services import paragraph_take
 
+from .codes import AuditAction, ErrorCode
 from .models import Contribution, ContributionSource, Earmark, Fund, FundStatus
 from .permissions import can_manage_funds
 
@@ -57,7 +58,7 @@ def fund_create(
     fund = Fund.objects.create(municipality=municipality, name=name, description=description,
                                start_date=start_date, end_date=end_date,
                                owning_body=owning_body)
-    record_event(actor=actor, action="fund.created", obj=fund,
+    record_event(actor=actor, action=AuditAction.FUND_CREATED, obj=fund,
                  changes={"name": name, "start_date": start_date, "end_date": end_date,
                           "owning_body": owning_body.name})
     return fund
@@ -70,11 +71,12 @@ def fund_close(*, actor: Actor, fund: Fund) -> Fund:
     fund = Fund.objects.select_for_update(no_key=True).get(pk=fund.pk)
     check(can_manage_funds(actor, fund.municipality))
     if not fund.is_open:
-        raise ConflictError(_("The fund is already closed."), code="fund_closed")
+        raise ConflictError(_("The fund is already closed."), code=ErrorCode.FUND_CLOSED)
     fund.status = FundStatus.CLOSED
     fund.closed_at = timezone.now()
     fund.save(update_fields=["status", "closed_at"])
-    record_event(actor=actor, action="fund.closed", obj=fund, changes={"status": "closed"})
+    record_event(actor=actor, action=AuditAction.FUND_CLOSED, obj=fund,
+                 changes={"status": "closed"})
     return fund
 
 
@@ -131,7 +133,7 @@ def contribution_record(
     contribution_post(actor=actor, fund=fund, amount=amount, on=on,
                       text=f"{label}: {contribution.decision_reference}",
                       source=Subject.of(contribution), idempotency_key=idempotency_key)
-    record_event(actor=actor, action="contribution.recorded", obj=contribution,
+    record_event(actor=actor, action=AuditAction.CONTRIBUTION_RECORDED, obj=contribution,
                  municipality=fund.municipality,
                  changes={"amount": amount, "source": source,
                           "decision": contribution.decision_reference})
@@ -147,7 +149,7 @@ def _replayed_contribution(fund: Fund, key: str, amount: Decimal) -> Contributio
                     if done.source_type == label else None)
     if contribution is None or contribution.amount != amount:
         raise ConflictError(_("The idempotency key has already been used for another "
-                              "transaction."), code="idempotency_conflict")
+                              "transaction."), code=ErrorCode.IDEMPOTENCY_CONFLICT)
     return contribution
 
 
@@ -176,7 +178,7 @@ def earmark_create(
     if strategies:
         earmark.strategies.set(strategies)
     earmark_post(actor=actor, earmark=earmark, amount=amount, on=on)
-    record_event(actor=actor, action="earmark.created", obj=earmark,
+    record_event(actor=actor, action=AuditAction.EARMARK_CREATED, obj=earmark,
                  municipality=fund.municipality,
                  changes={"name": name, "amount": amount,
                           "administration": administration.name if administration else None,

@@ -36,6 +36,7 @@ from kompetensfond.funds.models import Earmark, Fund, FundStatus
 from kompetensfond.funds.permissions import can_manage_funds
 from kompetensfond.organisation.models import OrgUnit
 
+from .codes import AuditAction, ErrorCode
 from .models import (
     AccountKind,
     LedgerAccount,
@@ -222,7 +223,7 @@ def _replay(fund: Fund, key: str | None, kind: str, total: Decimal) -> LedgerTra
     moved = sum((e.amount for e in existing.entries.all() if e.amount > 0), ZERO)
     if existing.kind != kind or moved != total:
         raise ConflictError(_("The idempotency key has already been used for another "
-                              "transaction."), code="idempotency_conflict")
+                              "transaction."), code=ErrorCode.IDEMPOTENCY_CONFLICT)
     nothing_written()
     return existing
 
@@ -243,11 +244,11 @@ def _check_not_negative(legs: Sequence[tuple[LedgerAccount, Decimal]]) -> None:
         if account.kind == AccountKind.DISBURSED:
             raise ConflictError(
                 _("More than was paid out cannot be returned. Paid: %(paid)s.")
-                % {"paid": format_money(available)}, code="insufficient_funds")
+                % {"paid": format_money(available)}, code=ErrorCode.INSUFFICIENT_FUNDS)
         raise ConflictError(
             _("%(pot)s does not have enough money. Available: %(available)s.")
             % {"pot": _pot_name(account), "available": format_money(available)},
-            code="insufficient_funds",
+            code=ErrorCode.INSUFFICIENT_FUNDS,
         )
 
 
@@ -302,12 +303,12 @@ def _transact(
     except IntegrityError as exc:  # the same key or correction, committed meanwhile
         if reverses is not None:
             raise ConflictError(_("This transaction has already been corrected."),
-                                code="already_reversed") from exc
+                                code=ErrorCode.ALREADY_REVERSED) from exc
         raise ConflictError(_("The idempotency key has already been used for another "
-                              "transaction."), code="idempotency_conflict") from exc
+                              "transaction."), code=ErrorCode.IDEMPOTENCY_CONFLICT) from exc
     _insert_rows(LedgerEntry._meta.db_table, ("transaction_id", "account_id", "amount"),
                  [(txn.pk, account.pk, value) for account, value in entries])
-    record_event(actor=actor, action=f"ledger.{kind}", obj=txn,
+    record_event(actor=actor, action=AuditAction.of_kind(kind), obj=txn,
                  municipality=fund.municipality,
                  changes={"amount": moved, "text": text, "date": on,
                           "earmark": earmark.pk if earmark else None,
@@ -316,7 +317,7 @@ def _transact(
     is_open = _lock(fund, earmark)
     if kind in OPENING_KINDS and not is_open:
         raise ConflictError(_("The fund is closed. Closed funds take no new contributions, "
-                              "earmarks or grants."), code="fund_closed")
+                              "earmarks or grants."), code=ErrorCode.FUND_CLOSED)
     _check_not_negative(entries)
     return txn
 
@@ -443,14 +444,14 @@ def transaction_reverse(*, actor: Actor, transaction: LedgerTransaction, reason:
     _lock(fund)
     if original.reverses_id is not None:
         raise ConflictError(_("A correction cannot itself be reversed; correct the original "
-                              "transaction instead."), code="already_reversed")
+                              "transaction instead."), code=ErrorCode.ALREADY_REVERSED)
     if LedgerTransaction.objects.filter(reverses=original).exists():
         raise ConflictError(_("This transaction has already been corrected."),
-                            code="already_reversed")
+                            code=ErrorCode.ALREADY_REVERSED)
     if original.source_type == DECIDED_SUBJECT and original.kind in DECISION_KINDS:
         raise ConflictError(_("This posting carries out a decision on an application: change "
                               "the decision instead, and the ledger follows."),
-                            code="decision_posting")
+                            code=ErrorCode.DECISION_POSTING)
     on = _today(on)
     if on < original.date:
         raise ValidationError(_("A correction cannot be dated before the original."))
@@ -485,7 +486,7 @@ def sie_accounts_set(*, actor: Actor, municipality: Municipality,
         SieAccount.objects.update_or_create(municipality=municipality, kind=kind,
                                             defaults={"number": number.strip(),
                                                       "name": name.strip()})
-    record_event(actor=actor, action="ledger.sie_accounts_set", obj=municipality,
+    record_event(actor=actor, action=AuditAction.SIE_ACCOUNTS_SET, obj=municipality,
                  municipality=municipality,
                  changes={"before": before,
                           "after": {k: f"{n} {m}" for k, (n, m) in accounts.items()}})

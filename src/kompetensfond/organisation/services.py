@@ -14,6 +14,7 @@ from kompetensfond.core.models import Municipality, User
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.services import service
 
+from .codes import AuditAction, ErrorCode
 from .models import Body, Occupation, OrgUnit, Paragraph, ParagraphCounter, UnitKind
 from .permissions import can_keep_minutes, can_manage_organisation
 
@@ -39,7 +40,7 @@ def body_create(
     body = Body.objects.create(
         municipality=municipality, name=name, kind=kind, short_name=short_name, parent=parent
     )
-    record_event(actor=actor, action="body.created", obj=body,
+    record_event(actor=actor, action=AuditAction.BODY_CREATED, obj=body,
                  changes={"name": name, "kind": kind})
     return body
 
@@ -66,12 +67,13 @@ def paragraph_take(*, actor: Actor, body: Body, year: int, text: str,
     if Paragraph.objects.filter(body=body, year=year, number=number).exists():
         message = _("§ %(number)s of %(body)s %(year)s is already used.") % {
             "number": number, "body": body.name, "year": year}
-        raise ConflictError(message, code="paragraph_taken", fields={"paragraph": [message]})
+        raise ConflictError(message, code=ErrorCode.PARAGRAPH_TAKEN,
+                            fields={"paragraph": [message]})
     Paragraph.objects.create(body=body, year=year, number=number, text=text[:255])
     if number > counter.last_number:
         counter.last_number = number
         counter.save(update_fields=["last_number"])
-    record_event(actor=actor, action="body.paragraph_taken", obj=body,
+    record_event(actor=actor, action=AuditAction.PARAGRAPH_TAKEN, obj=body,
                  changes={"year": year, "number": number, "text": text[:255]})
     return number
 
@@ -89,11 +91,12 @@ def paragraph_counter_set(*, actor: Actor, body: Body, year: int, last_number: i
     if used is not None and last_number < used.number:
         message = _("§ %(number)s is already used: the numbering cannot go back below it.") % {
             "number": used.number}
-        raise ConflictError(message, code="paragraph_taken", fields={"last_number": [message]})
+        raise ConflictError(message, code=ErrorCode.PARAGRAPH_TAKEN,
+                            fields={"last_number": [message]})
     before = counter.last_number
     counter.last_number = last_number
     counter.save(update_fields=["last_number"])
-    record_event(actor=actor, action="body.paragraph_counter_set", obj=body,
+    record_event(actor=actor, action=AuditAction.PARAGRAPH_COUNTER_SET, obj=body,
                  changes={"year": year, "last_number": [before, last_number]})
     return last_number
 
@@ -133,7 +136,7 @@ def org_unit_create(
     )
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.save(update_fields=["path"])
-    record_event(actor=actor, action="org_unit.created", obj=unit,
+    record_event(actor=actor, action=AuditAction.ORG_UNIT_CREATED, obj=unit,
                  changes=snapshot(unit, UNIT_FIELDS))
     return unit
 
@@ -179,7 +182,7 @@ def org_unit_update(
             path=Concat(Value(unit.path), Substr("path", len(old_path) + 1)),
             depth=F("depth") + depth_change,
         )
-    record_event(actor=actor, action="org_unit.updated", obj=unit,
+    record_event(actor=actor, action=AuditAction.ORG_UNIT_UPDATED, obj=unit,
                  changes=diff(before, snapshot(unit, UNIT_FIELDS)))
     return unit
 
@@ -193,7 +196,7 @@ def org_unit_deactivate(*, actor: Actor, unit: OrgUnit) -> OrgUnit:
         raise ConflictError(_("The unit still has employees. Move or end them first."))
     OrgUnit.objects.filter(path__startswith=unit.path).update(is_active=False)
     unit.is_active = False
-    record_event(actor=actor, action="org_unit.deactivated", obj=unit,
+    record_event(actor=actor, action=AuditAction.ORG_UNIT_DEACTIVATED, obj=unit,
                  changes={"is_active": [True, False]})
     return unit
 
@@ -217,7 +220,7 @@ def occupation_names_import(*, actor: Actor, content: bytes) -> int:
     try:
         table = read_table(content)
     except FileReadError as exc:
-        raise ValidationError(str(exc), code="invalid_file") from exc
+        raise ValidationError(str(exc), code=ErrorCode.INVALID_FILE) from exc
     lowered = [h.lower() for h in table.header]
     code_col = next((i for i, h in enumerate(lowered) if "kod" in h or "code" in h), None)
     name_col = next((i for i, h in enumerate(lowered)
@@ -225,7 +228,7 @@ def occupation_names_import(*, actor: Actor, content: bytes) -> int:
                      and i != code_col), None)
     if code_col is None or name_col is None:
         raise ValidationError(_("The file needs a column for the code and one for the "
-                                "Swedish name (benämning)."), code="invalid_file")
+                                "Swedish name (benämning)."), code=ErrorCode.INVALID_FILE)
     names: dict[str, str] = {}
     for number, cells in table.rows:
         code = cell_text(cells[code_col]) if code_col < len(cells) else ""
@@ -234,17 +237,18 @@ def occupation_names_import(*, actor: Actor, content: bytes) -> int:
             names[code] = name[:200]
         elif code:
             raise ValidationError(_("Row %(row)s: %(code)s is not an SSYK 2012 code.")
-                                  % {"row": number, "code": code}, code="invalid_file")
+                                  % {"row": number, "code": code}, code=ErrorCode.INVALID_FILE)
     occupations = list(Occupation.objects.select_for_update().filter(ssyk_code__in=names))
     unknown = sorted(set(names) - {o.ssyk_code for o in occupations})
     if unknown or not names:
-        raise ValidationError(_("Codes not in SSYK 2012: %(codes)s") %
-                              {"codes": ", ".join(unknown[:10]) or "–"}, code="invalid_file")
+        raise ValidationError(_("Codes not in SSYK 2012: %(codes)s")
+                              % {"codes": ", ".join(unknown[:10]) or "–"},
+                              code=ErrorCode.INVALID_FILE)
     changed = [o for o in occupations if o.name_sv != names[o.ssyk_code]]
     for occupation in changed:
         occupation.name_sv = names[occupation.ssyk_code]
     Occupation.objects.bulk_update(changed, ["name_sv"], batch_size=500)
-    record_event(actor=actor, action="occupation.names_imported", obj=occupations[0],
+    record_event(actor=actor, action=AuditAction.OCCUPATION_NAMES_IMPORTED, obj=occupations[0],
                  municipality=municipality_of(actor),
                  changes={"rows": len(names), "changed": len(changed)})
     return len(changed)

@@ -21,6 +21,7 @@ from kompetensfond.funds.models import Fund
 from kompetensfond.ledger.selectors import fund_balance
 from kompetensfond.organisation.models import Body, Occupation
 
+from .codes import AuditAction, ErrorCode
 from .models import (
     ApplicationRound,
     CostType,
@@ -49,7 +50,7 @@ def _draft(plan: Plan) -> Plan:
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     if locked.status != PlanStatus.DRAFT:
         raise ConflictError(_("An adopted plan is not changed; start a new version of it."),
-                            code="plan_not_draft")
+                            code=ErrorCode.PLAN_NOT_DRAFT)
     return locked
 
 
@@ -64,7 +65,7 @@ def plan_create(*, actor: Actor, municipality: Municipality, title: str,
         raise _invalid("valid_to", _("The end date must be on or after the start date."))
     plan = Plan.objects.create(municipality=municipality, title=title, valid_from=valid_from,
                                valid_to=valid_to)
-    record_event(actor=actor, action="plan.created", obj=plan,
+    record_event(actor=actor, action=AuditAction.PLAN_CREATED, obj=plan,
                  changes={"title": title, "valid_from": valid_from, "valid_to": valid_to})
     return plan
 
@@ -81,13 +82,13 @@ def plan_adopt(*, actor: Actor, plan: Plan, adopted_by: Body, adopted_on: date,
         raise _invalid("paragraph", _("Enter the § number in the minutes."))
     if not plan.strategies.exists():
         raise ConflictError(_("Add at least one strategy before the plan is adopted."),
-                            code="plan_without_strategy")
+                            code=ErrorCode.PLAN_WITHOUT_STRATEGY)
     previous = (Plan.objects.select_for_update()
                 .filter(municipality=plan.municipality, status=PlanStatus.ADOPTED).first())
     if previous is not None:
         previous.status = PlanStatus.REPLACED
         previous.save(update_fields=["status"])
-        record_event(actor=actor, action="plan.replaced", obj=previous,
+        record_event(actor=actor, action=AuditAction.PLAN_REPLACED, obj=previous,
                      changes={"status": [PlanStatus.ADOPTED, PlanStatus.REPLACED],
                               "replaced_by": plan.pk})
         if plan.replaces_id is None:
@@ -96,7 +97,7 @@ def plan_adopt(*, actor: Actor, plan: Plan, adopted_by: Body, adopted_on: date,
     plan.adopted_by, plan.adopted_on = adopted_by, adopted_on
     plan.paragraph, plan.case_number = paragraph, case_number.strip()
     plan.save()
-    record_event(actor=actor, action="plan.adopted", obj=plan,
+    record_event(actor=actor, action=AuditAction.PLAN_ADOPTED, obj=plan,
                  changes={"decision": plan.decision_reference,
                           "replaces": previous.pk if previous else None})
     return plan
@@ -120,7 +121,7 @@ def plan_new_version(*, actor: Actor, plan: Plan, title: str, valid_from: date,
             Target(strategy=copy, kind=t.kind, description=t.description,
                    occupation_from_id=t.occupation_from_id, occupation_to_id=t.occupation_to_id,
                    count=t.count, due_date=t.due_date) for t in strategy.targets.all()])
-    record_event(actor=actor, action="plan.new_version", obj=draft,
+    record_event(actor=actor, action=AuditAction.PLAN_NEW_VERSION, obj=draft,
                  changes={"copied_from": plan.pk})
     return draft
 
@@ -133,7 +134,7 @@ def plan_set_shortage_occupations(*, actor: Actor, plan: Plan,
     occupations = list(occupations)
     before = sorted(plan.shortage_occupations.values_list("ssyk_code", flat=True))
     plan.shortage_occupations.set(occupations)
-    record_event(actor=actor, action="plan.shortage_occupations_set", obj=plan,
+    record_event(actor=actor, action=AuditAction.SHORTAGE_OCCUPATIONS_SET, obj=plan,
                  changes={"shortage_occupations": [before,
                                                    sorted(o.ssyk_code for o in occupations)]})
     return plan
@@ -153,7 +154,7 @@ def strategy_create(*, actor: Actor, plan: Plan, code: str, title: str,
         raise ConflictError(_("The plan already has a strategy %(code)s.") % {"code": code})
     strategy = Strategy.objects.create(plan=plan, code=code, title=title,
                                        description=description.strip())
-    record_event(actor=actor, action="strategy.created", obj=strategy,
+    record_event(actor=actor, action=AuditAction.STRATEGY_CREATED, obj=strategy,
                  municipality=plan.municipality, changes={"code": code, "title": title})
     return strategy
 
@@ -180,7 +181,7 @@ def target_create(*, actor: Actor, strategy: Strategy, kind: str, description: s
     target = Target.objects.create(strategy=strategy, kind=kind, description=description,
                                    count=count, due_date=due_date,
                                    occupation_from=occupation_from, occupation_to=occupation_to)
-    record_event(actor=actor, action="target.created", obj=target,
+    record_event(actor=actor, action=AuditAction.TARGET_CREATED, obj=target,
                  municipality=plan.municipality,
                  changes={"strategy": strategy.code, "description": description,
                           "count": count, "due_date": due_date})
@@ -235,7 +236,7 @@ def guideline_save(
     guideline = Guideline.objects.select_for_update().filter(fund=fund).first()
     if guideline is None:
         guideline = Guideline.objects.create(fund=fund, **values)
-        action = "guideline.created"
+        action = AuditAction.GUIDELINE_CREATED
         changes: dict[str, object] = {k: getattr(v, "pk", v) for k, v in values.items()}
     else:
         changes = {}
@@ -245,7 +246,7 @@ def guideline_save(
                 changes[key] = [getattr(old, "pk", old), getattr(value, "pk", value)]
                 setattr(guideline, key, value)
         guideline.save()
-        action = "guideline.updated"
+        action = AuditAction.GUIDELINE_UPDATED
     record_event(actor=actor, action=action, obj=guideline, municipality=fund.municipality,
                  changes=changes)
     return guideline
@@ -274,7 +275,7 @@ def round_create(*, actor: Actor, guideline: Guideline, name: str, opens_at: dat
         raise ConflictError(_("The round overlaps %(name)s.") % {"name": overlapping.first()})
     application_round = ApplicationRound.objects.create(guideline=guideline, name=name,
                                                         opens_at=opens_at, closes_at=closes_at)
-    record_event(actor=actor, action="round.created", obj=application_round,
+    record_event(actor=actor, action=AuditAction.ROUND_CREATED, obj=application_round,
                  municipality=municipality,
                  changes={"name": name, "opens_at": opens_at, "closes_at": closes_at})
     return application_round
@@ -309,7 +310,7 @@ def delegation_rule_create(
     if amount > capital:
         warnings.append(_("The limit %(limit)s is above the fund's capital of %(capital)s.")
                         % {"limit": format_money(amount), "capital": format_money(capital)})
-    record_event(actor=actor, action="delegation_rule.created", obj=rule,
+    record_event(actor=actor, action=AuditAction.DELEGATION_RULE_CREATED, obj=rule,
                  municipality=fund.municipality,
                  changes={"max_amount": amount, "delegation_point": rule.delegation_point,
                           "delegate": delegate_user.pk if delegate_user else delegate_role})

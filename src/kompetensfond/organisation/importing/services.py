@@ -24,6 +24,7 @@ from kompetensfond.core.models import Municipality
 from kompetensfond.core.permissions import check
 from kompetensfond.core.services import service
 
+from ..codes import AuditAction, ErrorCode
 from ..models import Employee, EmployeeImport, ImportStatus, Occupation, OrgUnit
 from ..permissions import can_manage_organisation
 from .columns import COLUMNS
@@ -145,7 +146,8 @@ def employee_import_validate(
     try:
         table = read_table(content)
     except FileReadError as exc:
-        raise ValidationError(str(exc), code="invalid_file", fields={"file": [str(exc)]}) from exc
+        raise ValidationError(str(exc), code=ErrorCode.INVALID_FILE,
+                              fields={"file": [str(exc)]}) from exc
     from .columns import auto_mapping
 
     job = EmployeeImport(
@@ -155,7 +157,7 @@ def employee_import_validate(
     )
     _evaluate(job, table, _clean_mapping(mapping, table.header) or auto_mapping(table.header))
     job.save()
-    record_event(actor=actor, action="employee_import.validated", obj=job,
+    record_event(actor=actor, action=AuditAction.IMPORT_VALIDATED, obj=job,
                  municipality=municipality,
                  changes={"file": job.file_name, "status": job.status, **job.counts})
     return job
@@ -172,7 +174,7 @@ def employee_import_remap(*, actor: Actor, job: EmployeeImport,
     table = read_table(bytes(job.content))
     _evaluate(job, table, _clean_mapping(mapping, table.header) or {})
     job.save()
-    record_event(actor=actor, action="employee_import.remapped", obj=job,
+    record_event(actor=actor, action=AuditAction.IMPORT_REMAPPED, obj=job,
                  changes={"mapping": job.mapping, "status": job.status})
     return job
 
@@ -193,7 +195,7 @@ def employee_import_confirm(*, actor: Actor, job: EmployeeImport,
     if background:
         job.status = ImportStatus.QUEUED
         job.save(update_fields=["status", "end_missing"])
-        record_event(actor=actor, action="employee_import.queued", obj=job,
+        record_event(actor=actor, action=AuditAction.IMPORT_QUEUED, obj=job,
                      changes={"end_missing": end_missing})
         _set_progress(job.pk, 0, job.row_count)
         from ..tasks import run_employee_import
@@ -250,7 +252,7 @@ def employee_import_apply(*, actor: Actor, job_id: int) -> EmployeeImport:
     job.counts = {"rows": total, **plan.counts(), "ended": ended}
     job.preview = _preview(plan) if not job.preview else job.preview
     job.save(update_fields=["status", "finished_at", "counts", "preview"])
-    record_event(actor=actor, action="employee_import.applied", obj=job, changes=job.counts)
+    record_event(actor=actor, action=AuditAction.IMPORT_APPLIED, obj=job, changes=job.counts)
     return job
 
 
@@ -262,7 +264,7 @@ def employee_import_fail(*, actor: Actor, job_id: int, reason: str) -> EmployeeI
     job.file_error = reason
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "file_error", "finished_at"])
-    record_event(actor=actor, action="employee_import.failed", obj=job,
+    record_event(actor=actor, action=AuditAction.IMPORT_FAILED, obj=job,
                  changes={"reason": reason})
     return job
 

@@ -1,0 +1,13 @@
+"""The core app's contracts in one place: the error codes it can raise (the API's
+``code``) and the audit actions it can write."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    MUNICIPALITY_CREATED = "municipality.created"
+    USER_CREATED = "user.created"
+    API_TOKEN_CREATED = "user.api_token_created"
+    API_TOKEN_SHOWN = "user.api_token_shown"
