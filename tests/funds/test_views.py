@@ -160,3 +160,22 @@ def test_ledger_page_filters_and_reversal(client, fund, fund_admin) -> None:
     assert fund_balance(fund).committed == 0
     again = client.post(detail, {"reason": "Igen", "on": "2025-03-02"})
     assert "redan rättad" in again.content.decode()
+
+
+def test_the_fund_list_says_which_funds_have_ended(client, municipality, viewer) -> None:
+    from django.utils import timezone
+
+    from tests.factories import FundFactory
+
+    today = timezone.localdate()
+    FundFactory(municipality=municipality, name="Kompetensfonden 2013",
+                start_date=date(2013, 1, 1), end_date=date(2013, 12, 31))
+    FundFactory(municipality=municipality, name="Kompetensfonden nu",
+                start_date=today.replace(month=1, day=1),
+                end_date=today.replace(year=today.year + 2))
+    client.force_login(viewer)
+    rows = client.get(reverse("funds:list")).content.decode().split("<tr>")
+    ended = next(r for r in rows if "Kompetensfonden 2013" in r)
+    running = next(r for r in rows if "Kompetensfonden nu" in r)
+    assert "Perioden har gått ut" in ended
+    assert "Öppen" in running

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.models import Municipality
@@ -50,6 +51,23 @@ class Fund(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == FundStatus.OPEN
+
+    @property
+    def has_ended(self) -> bool:
+        """The period is over (the fund takes no applications; grants can still be paid)."""
+        return self.end_date < timezone.localdate()
+
+    @property
+    def state_display(self) -> str:
+        """Closed, ended, not started or open: what the fund can do today, in words."""
+        today = timezone.localdate()
+        if not self.is_open:
+            return str(_("Closed"))
+        if self.end_date < today:
+            return str(_("Period ended"))
+        if self.start_date > today:
+            return str(_("Not started"))
+        return str(_("Open"))
 
 
 class ContributionSource(models.TextChoices):
