@@ -380,19 +380,22 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  #
     @action(detail=True, methods=["post"])
     def agenda(self, request: Request, pk: str) -> Response:
         """Put an application with a proposed decision on the meeting's agenda (last)."""
-        meeting = get_object_or_404(self.get_queryset(), pk=pk)
-        body = AgendaSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        application = access_application(request.user, body.validated_data["application"])
-        agenda_item_add(actor=actor_of(request), meeting=meeting, application=application)
-        return self._respond(meeting)
+        return self._apply(request, pk, AgendaSerializer, lambda m, d: agenda_item_add(
+            actor=actor_of(request), meeting=m,
+            application=access_application(request.user, d["application"])))
 
     @extend_schema(request=ApproveSerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         """Record that the minutes are approved (justerat): the meeting no longer changes."""
+        return self._apply(request, pk, ApproveSerializer, lambda m, d: minutes_approve(
+            actor=actor_of(request), meeting=m, on=d["on"]))
+
+    def _apply(self, request: Request, pk: str, serializer_class: Any, run: Any) -> Response:
+        """Validate the body, call the service through ``run(meeting, data)`` and answer
+        with the meeting as it now is."""
         meeting = get_object_or_404(self.get_queryset(), pk=pk)
-        body = ApproveSerializer(data=request.data)
+        body = serializer_class(data=request.data)
         body.is_valid(raise_exception=True)
-        minutes_approve(actor=actor_of(request), meeting=meeting, on=body.validated_data["on"])
+        run(meeting, dict(body.validated_data))
         return self._respond(meeting)

@@ -39,12 +39,17 @@ def form_action(request: HttpRequest, pk: int, form_class: Any,
     form = form_class(request.POST, prefix=prefix, **form_kwargs)
     if not form.is_valid():
         application = access_application(request.user, pk)
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
+        errors_as_messages(request, form)
         return redirect("applications:detail", application.pk)
     return act(request, pk, lambda a: action(a, form.cleaned_data), success)
+
+
+def errors_as_messages(request: HttpRequest, form: Any) -> None:
+    """Each of a small form's errors as a message that names its field."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

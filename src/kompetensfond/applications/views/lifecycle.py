@@ -102,19 +102,17 @@ def review_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def return_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")
-    return act(request, pk, lambda a: application_return(actor=request.user, application=a,
-                                                         reason=reason),
-               _("The application has been returned for completion."))
+    return act(request, pk, lambda a: application_return(
+        actor=request.user, application=a, reason=request.POST.get("reason", "")),
+        _("The application has been returned for completion."))
 
 
 @login_required
 @require_POST
 def withdraw_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    reason = request.POST.get("reason", "")
-    return act(request, pk, lambda a: application_withdraw(actor=request.user, application=a,
-                                                           reason=reason),
-               _("The application has been withdrawn."))
+    return act(request, pk, lambda a: application_withdraw(
+        actor=request.user, application=a, reason=request.POST.get("reason", "")),
+        _("The application has been withdrawn."))
 
 
 @login_required

@@ -48,7 +48,7 @@ from ..services import (
     meeting_create,
     minutes_approve,
 )
-from ._common import pdf_response
+from ._common import errors_as_messages, pdf_response
 
 
 @dataclass
@@ -133,11 +133,13 @@ def _run(request: AuthenticatedHttpRequest, meeting: Meeting, call: Any,
     return redirect("applications:meeting", meeting.pk)
 
 
-def _form_errors(request: AuthenticatedHttpRequest, form: Any) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+def _with_form(request: AuthenticatedHttpRequest, meeting: Meeting, form: Any,
+               call: Any, success: str) -> HttpResponse:
+    """Validate a small form on the meeting page, then run the service with its data."""
+    if not form.is_valid():
+        errors_as_messages(request, form)
+        return redirect("applications:meeting", meeting.pk)
+    return _run(request, meeting, lambda: call(form.cleaned_data), success)
 
 
 @login_required
@@ -145,11 +147,8 @@ def _form_errors(request: AuthenticatedHttpRequest, form: Any) -> None:
 def agenda_add_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     form = AgendaAddForm(request.POST, candidates=agenda_candidates(meeting))
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:meeting", meeting.pk)
-    return _run(request, meeting, lambda: agenda_item_add(
-        actor=request.user, meeting=meeting, application=form.cleaned_data["application"]),
+    return _with_form(request, meeting, form, lambda d: agenda_item_add(
+        actor=request.user, meeting=meeting, application=d["application"]),
         _("The application has been put on the agenda."))
 
 
@@ -179,14 +178,8 @@ def item_decide_view(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -
     meeting = _meeting(request, pk)
     item = get_object_or_404(meeting.items.select_related("application"), pk=item_pk)
     form = MeetingDecisionForm(request.POST, prefix=f"item-{item.pk}")
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:meeting", meeting.pk)
-    data = form.cleaned_data
-    return _run(request, meeting, lambda: decision_record(
-        actor=request.user, application=item.application, meeting=meeting,
-        outcome=data["outcome"], amount=data["amount"], conditions=data["conditions"],
-        reason=data["reason"], case_number=data["case_number"], paragraph=data["paragraph"]),
+    return _with_form(request, meeting, form, lambda d: decision_record(
+        actor=request.user, application=item.application, meeting=meeting, **d),
         _("The decision has been recorded."))
 
 
@@ -194,12 +187,8 @@ def item_decide_view(request: AuthenticatedHttpRequest, pk: int, item_pk: int) -
 @require_POST
 def minutes_approve_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    form = MinutesApproveForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:meeting", meeting.pk)
-    return _run(request, meeting, lambda: minutes_approve(
-        actor=request.user, meeting=meeting, on=form.cleaned_data["on"]),
+    return _with_form(request, meeting, MinutesApproveForm(request.POST), lambda d: minutes_approve(
+        actor=request.user, meeting=meeting, on=d["on"]),
         _("The minutes have been approved. The meeting is now a closed record."))
 
 
@@ -207,14 +196,11 @@ def minutes_approve_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 @require_POST
 def paragraph_counter_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
-    form = ParagraphCounterForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return redirect("applications:meeting", meeting.pk)
-    return _run(request, meeting, lambda: paragraph_counter_set(
-        actor=request.user, body=meeting.body, year=meeting.date.year,
-        last_number=form.cleaned_data["last_number"]),
-        _("The § numbering has been set."))
+    return _with_form(request, meeting, ParagraphCounterForm(request.POST),
+                      lambda d: paragraph_counter_set(
+                          actor=request.user, body=meeting.body, year=meeting.date.year,
+                          last_number=d["last_number"]),
+                      _("The § numbering has been set."))
 
 
 @login_required
