@@ -15,6 +15,7 @@ from django.db import connection
 
 from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.errors import ConflictError
+from kompetensfond.ledger.balances import differences
 from kompetensfond.ledger.models import LedgerEntry, LedgerTransaction, TransactionKind
 from kompetensfond.ledger.selectors import account_balances, fund_balance
 from kompetensfond.ledger.services import Subject, commitment_create
@@ -61,3 +62,5 @@ def test_200_concurrent_commitments_never_overdraw() -> None:
     assert LedgerTransaction.objects.filter(fund=fund,
                                             kind=TransactionKind.COMMITMENT).count() == 73
     assert sum(e.amount for e in LedgerEntry.objects.filter(account__fund=fund)) == 0
+    # the stored balances the 200 clients updated equal the sums of the entries
+    assert differences(fund.pk) == []

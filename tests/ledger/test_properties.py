@@ -22,6 +22,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.errors import DomainError
 from kompetensfond.funds.services import earmark_create
+from kompetensfond.ledger.balances import differences
 from kompetensfond.ledger.models import LedgerEntry, LedgerTransaction
 from kompetensfond.ledger.selectors import fund_balance, subject_balance
 from kompetensfond.ledger.services import (
@@ -169,6 +170,8 @@ class LedgerMachine(RuleBasedStateMachine):
         assert balance.committed == sum(self.committed.values(), Decimal(0))
         assert balance.disbursed == sum(self.disbursed.values(), Decimal(0))
         assert balance.total == balance.capital
+        # the stored balances and totals are exactly the sums of the entries, every step
+        assert differences(self.fund.pk) == []
 
 
 def test_random_operations_keep_every_invariant(db: None) -> None:

@@ -3,6 +3,13 @@
 Every movement of money is a LedgerTransaction whose entries sum to zero over the fund's
 accounts. Entries are inserted, never updated or deleted (enforced here, and by a trigger on
 PostgreSQL); a mistake is corrected by a reversing transaction. Balances are sums of entries.
+
+So that no check or page has to sum a fund's whole history, the ledger services keep three
+figures up to date in the same transaction as the entries, under the fund lock: each
+account's ``balance``, the fund's totals per account kind, earmark and month
+(``LedgerMonthTotal``) and per account kind and unit (``LedgerUnitTotal``). Nothing else
+writes them (the ORM refuses to update these rows), and ``kompetensfond ledger-check``
+recomputes all three from the entries and reports any difference.
 """
 
 from __future__ import annotations
@@ -26,9 +33,33 @@ class AccountKind(models.TextChoices):
     DISBURSED = "disbursed", _("Paid")
 
 
-class LedgerAccount(models.Model):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("ledger rows are never updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("ledger rows are never deleted")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("ledger rows are never updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("ledger rows are never deleted")
+
+
+class LedgerAccount(AppendOnlyModel):
     """One account of a fund: ``available`` of the fund or of an earmark; ``reserved``,
-    ``committed`` and ``disbursed`` per subject (an application, an allowance scheme …)."""
+    ``committed`` and ``disbursed`` per subject (an application, an allowance scheme …).
+    ``balance`` is the sum of its entries, kept by the ledger services."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="accounts")
     kind = models.CharField(max_length=12, choices=AccountKind.choices)
@@ -36,6 +67,7 @@ class LedgerAccount(models.Model):
                                 related_name="accounts")
     subject_type = models.CharField(max_length=60, blank=True, default="")
     subject_id = models.CharField(max_length=64, blank=True, default="")
+    balance = MoneyField(_("balance"), default=0)
 
     class Meta:
         # One account per (fund, kind, earmark, subject); two partial indexes so that "no
@@ -69,29 +101,6 @@ class TransactionKind(models.TextChoices):
     DISBURSEMENT = "disbursement", _("Payment")
     RETURN = "return", _("Return")
     ADJUSTMENT = "adjustment", _("Correction")
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("ledger rows are never updated")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("ledger rows are never deleted")
-
-
-class AppendOnlyModel(models.Model):
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("ledger rows are never updated")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("ledger rows are never deleted")
 
 
 class LedgerTransaction(AppendOnlyModel):
@@ -146,6 +155,45 @@ class LedgerEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.amount}"
+
+
+class LedgerMonthTotal(AppendOnlyModel):
+    """The sum of a fund's entries of one account kind and earmark (0: none) booked in one
+    month: balances, earmarks and the burn-down without reading the entries."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=AccountKind.choices)
+    earmark_key = models.PositiveIntegerField(default=0)
+    month = models.DateField()
+    amount = MoneyField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "kind", "earmark_key", "month"],
+                                    name="ledger_month_total_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} {self.kind} {self.earmark_key} {self.month}: {self.amount}"
+
+
+class LedgerUnitTotal(AppendOnlyModel):
+    """The sum of a fund's entries of one account kind for one unit (0: none): use per
+    unit and administration without reading the entries."""
+
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=AccountKind.choices)
+    unit_key = models.PositiveIntegerField(default=0)
+    amount = MoneyField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "kind", "unit_key"],
+                                    name="ledger_unit_total_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund_id} {self.kind} {self.unit_key}: {self.amount}"
 
 
 class SieAccount(models.Model):

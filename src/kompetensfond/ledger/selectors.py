@@ -9,16 +9,21 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
 from django.db.models import Q, QuerySet
-from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 
 from kompetensfond.core.money import MoneySum
 from kompetensfond.funds.models import Fund
 from kompetensfond.organisation.models import OrgUnit
 
-from .models import AccountKind, LedgerAccount, LedgerEntry, LedgerTransaction
+from .models import (
+    AccountKind,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerMonthTotal,
+    LedgerTransaction,
+    LedgerUnitTotal,
+)
 
 ZERO = Decimal("0.00")
 
@@ -66,15 +71,14 @@ class Balance:
 
 
 def fund_balances(fund_ids: list[int]) -> dict[int, Balance]:
-    """Balances of several funds in one grouped query."""
+    """Balances of several funds in one grouped query over their month totals (a few rows
+    per fund and month, however many entries the funds hold)."""
     result = {pk: Balance() for pk in fund_ids}
-    rows = (LedgerEntry.objects.filter(account__fund_id__in=fund_ids)
-            .values("account__fund_id", "account__kind",
-                    earmarked=Q(account__earmark_id__isnull=False))
+    rows = (LedgerMonthTotal.objects.filter(fund_id__in=fund_ids)
+            .values("fund_id", "kind", earmarked=~Q(earmark_key=0))
             .annotate(total=MoneySum("amount")).order_by())
     for row in rows:
-        result[row["account__fund_id"]].add(row["account__kind"], row["earmarked"],
-                                            row["total"])
+        result[row["fund_id"]].add(row["kind"], row["earmarked"], row["total"])
     return result
 
 
@@ -83,29 +87,31 @@ def fund_balance(fund: Fund) -> Balance:
 
 
 def earmark_available(earmark: Any) -> Decimal:
-    """Money left in an earmark (or an administration's frame): its ``available`` account."""
-    total = (LedgerEntry.objects.filter(account__fund_id=earmark.fund_id,
-                                        account__earmark_id=earmark.pk,
-                                        account__kind=AccountKind.AVAILABLE)
-             .aggregate(total=MoneySum("amount"))["total"])
-    return total if total is not None else ZERO
+    """Money left in an earmark (or an administration's frame): its ``available`` account's
+    stored balance."""
+    balance = (LedgerAccount.objects.filter(fund_id=earmark.fund_id, earmark_id=earmark.pk,
+                                            kind=AccountKind.AVAILABLE, subject_type="")
+               .values_list("balance", flat=True).first())
+    return balance if balance is not None else ZERO
 
 
 def account_balances(fund: Fund) -> dict[int, Decimal]:
-    """Balance of every account of the fund (for tests and the invariants)."""
+    """Balance of every account of the fund summed from its entries (the reference the
+    tests and ``ledger-check`` hold the stored balances to)."""
     rows = (LedgerEntry.objects.filter(account__fund=fund).values("account_id")
             .annotate(total=MoneySum("amount")).order_by())
     return {row["account_id"]: row["total"] for row in rows}
 
 
 def subject_balance(fund: Fund, subject_type: str, subject_id: str) -> Balance:
-    """Reserved/committed/disbursed for one application, allowance scheme …"""
+    """Reserved/committed/disbursed for one application, allowance scheme … from its
+    accounts' stored balances."""
     result = Balance()
-    rows = (LedgerEntry.objects.filter(account__fund=fund, account__subject_type=subject_type,
-                                       account__subject_id=subject_id)
-            .values("account__kind").annotate(total=MoneySum("amount")).order_by())
-    for row in rows:
-        result.add(row["account__kind"], False, row["total"])
+    rows = (LedgerAccount.objects.filter(fund=fund, subject_type=subject_type,
+                                         subject_id=subject_id)
+            .values_list("kind", "balance"))
+    for kind, balance in rows:
+        result.add(kind, False, balance)
     return result
 
 
@@ -150,48 +156,22 @@ def _as_date(value: Any) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-# One scan of the fund's entries for both groupings (PostgreSQL): measured 63 ms against
-# 84 ms for the two separate aggregates with 100,000 entries (benchmarks/ledger.py).
-DASHBOARD_SQL = """
-SELECT a.kind, a.earmark_id, CAST(date_trunc('month', t.date) AS date) AS month,
-       t.org_unit_id, GROUPING(t.org_unit_id) AS per_month, SUM(e.amount)
-  FROM {entry} e
-  JOIN {account} a ON a.id = e.account_id
-  JOIN {txn} t ON t.id = e.transaction_id
- WHERE a.fund_id = %s
- GROUP BY GROUPING SETS ((a.kind, a.earmark_id, date_trunc('month', t.date)),
-                         (a.kind, t.org_unit_id))
-"""
-
-
 def _dashboard_rows(fund: Fund) -> tuple[list[tuple[str, int | None, date, Decimal]],
                                          list[tuple[str, int | None, Decimal]]]:
-    """(kind, earmark, month, sum) rows and (kind, unit, sum) rows of the fund's entries."""
-    if connection.vendor == "postgresql":
-        sql = DASHBOARD_SQL.format(entry=LedgerEntry._meta.db_table,
-                                   account=LedgerAccount._meta.db_table,
-                                   txn=LedgerTransaction._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [fund.pk])
-            rows = cursor.fetchall()
-        per_month = [(kind, earmark, month, total)
-                     for kind, earmark, month, _unit, grouped, total in rows if grouped]
-        per_unit = [(kind, unit, total)
-                    for kind, _earmark, _month, unit, grouped, total in rows if not grouped]
-        return per_month, per_unit
-    month_rows = (LedgerEntry.objects.filter(account__fund=fund)
-                  .values_list("account__kind", "account__earmark_id",
-                               TruncMonth("transaction__date"))
-                  .annotate(total=MoneySum("amount")).order_by())
-    unit_rows = (LedgerEntry.objects.filter(account__fund=fund)
-                 .values_list("account__kind", "transaction__org_unit_id")
-                 .annotate(total=MoneySum("amount")).order_by())
-    return ([(k, e, _as_date(m), t) for k, e, m, t in month_rows],
-            list(unit_rows))  # type: ignore[arg-type]
+    """(kind, earmark, month, sum) and (kind, unit, sum) rows of the fund, read from the
+    totals the ledger services keep with the entries: two small indexed reads whose cost
+    depends on the fund's months, earmarks and units, not on its number of entries."""
+    months = [(kind, earmark or None, month, amount) for kind, earmark, month, amount in
+              LedgerMonthTotal.objects.filter(fund=fund)
+              .values_list("kind", "earmark_key", "month", "amount")]
+    units = [(kind, unit or None, amount) for kind, unit, amount in
+             LedgerUnitTotal.objects.filter(fund=fund)
+             .values_list("kind", "unit_key", "amount")]
+    return months, units
 
 
 def fund_dashboard(fund: Fund, *, today: date) -> Dashboard:
-    """Everything the fund's dashboard shows from one pass over the entries: balances per
+    """Everything the fund's dashboard shows, from the fund's stored totals: balances per
     earmark and month (the totals, the earmarks, the burn-down) and use per unit (folded
     into administrations)."""
     board = Dashboard(balance=Balance())

@@ -28,7 +28,7 @@ from kompetensfond.core.actors import Actor, user_or_none
 from kompetensfond.core.errors import ConflictError, ValidationError
 from kompetensfond.core.i18n import record_language
 from kompetensfond.core.models import Municipality
-from kompetensfond.core.money import CENT, format_money, positive_amount, to_money
+from kompetensfond.core.money import format_money, positive_amount
 from kompetensfond.core.permissions import Decision as Permission
 from kompetensfond.core.permissions import check
 from kompetensfond.core.services import nothing_written, service
@@ -36,6 +36,8 @@ from kompetensfond.funds.models import Earmark, Fund, FundStatus
 from kompetensfond.funds.permissions import can_manage_funds
 from kompetensfond.organisation.models import OrgUnit
 
+from .balances import Posting
+from .balances import post as balances_post
 from .codes import AuditAction, ErrorCode
 from .models import (
     AccountKind,
@@ -106,8 +108,9 @@ def _accounts(fund: Fund, legs: Sequence[Leg]) -> list[LedgerAccount]:
             break
         if attempt or insert_first:
             _insert_rows(LedgerAccount._meta.db_table,
-                         ("fund_id", "kind", "earmark_id", "subject_type", "subject_id"),
-                         missing, " ON CONFLICT DO NOTHING")
+                         ("fund_id", "kind", "earmark_id", "subject_type", "subject_id",
+                          "balance"),
+                         [(*key, ZERO) for key in missing], " ON CONFLICT DO NOTHING")
         for pk, kind, earmark_id, subject_type, subject_id in _select_accounts(fund, missing):
             ids[(fund.pk, kind, earmark_id, subject_type, subject_id)] = pk
     transaction.on_commit(partial(_ACCOUNT_IDS.update, ids))
@@ -164,18 +167,6 @@ def _select_accounts(fund: Fund, keys: Sequence[AccountKey]) -> list[tuple[Any, 
         return cursor.fetchall()
 
 
-def _balances(accounts: Sequence[LedgerAccount]) -> dict[int, Decimal]:
-    ids = [a.pk for a in accounts]
-    sql = (f"SELECT account_id, SUM(amount) FROM {LedgerEntry._meta.db_table} "
-           f"WHERE account_id IN ({', '.join(['%s'] * len(ids))}) GROUP BY account_id")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, ids)
-        # exact on PostgreSQL; SQLite sums floats, rounded to öre as in MoneySum
-        totals = {pk: to_money(Decimal(str(total)).quantize(CENT))
-                  for pk, total in cursor.fetchall()}
-    return {pk: totals.get(pk, ZERO) for pk in ids}
-
-
 def _lock(fund: Fund, earmark: Earmark | None = None) -> bool:
     """Lock the fund row, then the earmark row (always in this order: no deadlocks), with
     ``FOR NO KEY UPDATE`` (see _transact); return whether the fund is open. SQLite has no
@@ -228,15 +219,14 @@ def _replay(fund: Fund, key: str | None, kind: str, total: Decimal) -> LedgerTra
     return existing
 
 
-def _check_not_negative(legs: Sequence[tuple[LedgerAccount, Decimal]]) -> None:
+def _check_not_negative(legs: Sequence[tuple[LedgerAccount, Decimal]],
+                        balances: dict[int, Decimal]) -> None:
     """No account but ``external`` may be below zero (DESIGN.md invariant 1: ``available``,
     ``reserved``, ``committed``; ``disbursed`` too, since more cannot be returned than was
-    paid). Runs under the fund lock; the balances already include this transaction."""
+    paid). Runs under the fund lock; ``balances`` are the stored balances with this
+    transaction added, so the check reads one row per account, never the history."""
     drawn = [(account, amount) for account, amount in legs
              if amount < 0 and account.kind != AccountKind.EXTERNAL]
-    if not drawn:
-        return
-    balances = _balances([account for account, _amount in drawn])
     for account, amount in drawn:
         if balances[account.pk] >= ZERO:
             continue
@@ -261,15 +251,18 @@ def _transact(
     authorised: Permission | None = None,
 ) -> LedgerTransaction:
     """Write one balanced transaction with its entries and audit event, then lock the fund
-    (and the earmark) and check, with the new entries counted, that the fund is open and
-    that no account has gone below zero; otherwise refuse, and everything is rolled back.
+    (and the earmark), add the entries to the stored balances and totals, and check that
+    the fund is open and that no account has gone below zero; otherwise refuse, and
+    everything is rolled back.
 
     The order is what makes one fund take hundreds of commitments a second: the writes
     happen before the lock (other requests cannot see them until commit), so the locked
-    part is only the lock, one sum and the commit. The lock is ``FOR NO KEY UPDATE``: it
-    serialises every writer of the fund but does not wait for the key-share locks that the
-    inserts' foreign keys take on the fund row (``FOR UPDATE`` would deadlock here). The
-    sum runs after the lock is granted, so it sees every transaction committed before.
+    part is only the lock, three small statements and the commit. The lock is ``FOR NO KEY
+    UPDATE``: it serialises every writer of the fund but does not wait for the key-share
+    locks that the inserts' foreign keys take on the fund row (``FOR UPDATE`` would
+    deadlock here). The balances are added to after the lock is granted, so they include
+    every transaction committed before, and each check reads one stored row per account:
+    the cost does not grow with the fund's history (``balances.py``).
 
     Who may post: a case officer (``can_post_to_ledger``), or the person another service
     has already authorised for this very posting and passes as ``authorised`` (a decision
@@ -318,7 +311,10 @@ def _transact(
     if kind in OPENING_KINDS and not is_open:
         raise ConflictError(_("The fund is closed. Closed funds take no new contributions, "
                               "earmarks or grants."), code=ErrorCode.FUND_CLOSED)
-    _check_not_negative(entries)
+    balances = balances_post(fund.pk, on, org_unit.pk if org_unit else None, [
+        Posting(account.pk, account.kind, account.earmark_id, value)
+        for account, value in entries])
+    _check_not_negative(entries, balances)
     return txn
 
 
