@@ -1,8 +1,9 @@
 """The stored figures of the ledger: each account's balance and the fund's totals per
 (account kind, earmark, month) and per (account kind, unit).
 
-``post()`` adds one transaction's entries to them; the ledger services call it in the
-transaction that writes the entries, after the fund lock, and nothing else writes them.
+``lock_and_post()`` takes the fund lock and adds one transaction's entries to them; the
+ledger services call it in the transaction that writes the entries, and nothing else
+writes them.
 ``expected_*()`` recompute the same figures from the entries, for ``ledger-check``, the
 tests and ``rebuild()`` (a migration or a bulk load).
 
@@ -26,10 +27,13 @@ from django.db import connection
 from django.db.models.functions import TruncMonth
 
 from kompetensfond.core.money import MoneySum, to_money
+from kompetensfond.funds.models import Earmark, Fund, FundStatus
 
 from .models import LedgerAccount, LedgerEntry, LedgerMonthTotal, LedgerUnitTotal
 
 ZERO = Decimal("0.00")
+FUNDS = Fund._meta.db_table
+EARMARKS = Earmark._meta.db_table
 ACCOUNTS = LedgerAccount._meta.db_table
 MONTHS = LedgerMonthTotal._meta.db_table
 UNITS = LedgerUnitTotal._meta.db_table
@@ -59,43 +63,67 @@ def _summed(items: Iterable[tuple[Any, Decimal]]) -> dict[Any, Decimal]:
     return dict(out)
 
 
-def post(fund_id: int, on: date, unit_id: int | None,
-         postings: Sequence[Posting]) -> dict[int, Decimal]:
-    """Add one transaction's entries to the stored figures; return the accounts' new
-    balances. Runs under the fund lock, in the transaction that writes the entries."""
+def lock_and_post(fund_id: int, earmark_id: int | None, on: date, unit_id: int | None,
+                  postings: Sequence[Posting]) -> tuple[bool, dict[int, Decimal]]:
+    """Lock the fund row (then the earmark's) and add one transaction's entries to the
+    stored figures; return whether the fund is open and the accounts' new balances.
+
+    The lock is ``FOR NO KEY UPDATE``: it serialises every writer of the fund but does not
+    wait for the key-share locks that the entries' foreign keys take on the fund row. It is
+    held until the commit, so on PostgreSQL the lock and the additions go to the server in
+    one round trip (Django's psycopg cursor binds client-side, which allows several
+    statements in one call): measured on 2 cores with 200 clients, each extra round trip
+    inside the lock waits for the lock-holder's thread to be scheduled again. SQLite has no
+    row locks (one writer at a time): there the fund is only read."""
     month = first_of_month(on)
     accounts = _summed((p.account_id, p.amount) for p in postings)
     months = _summed(((fund_id, p.kind, p.earmark_id or 0, month), p.amount) for p in postings)
     units = _summed(((fund_id, p.kind, unit_id or 0), p.amount) for p in postings)
     if connection.vendor == "postgresql":
-        return _post_postgresql(accounts, months, units)
-    return _post_in_python(accounts, months, units)
-
-
-def _post_postgresql(accounts: dict[int, Decimal], months: dict[MonthKey, Decimal],
-                     units: dict[UnitKey, Decimal]) -> dict[int, Decimal]:
-    ids = sorted(accounts)
-    values = ", ".join(["(%s::bigint, %s::numeric)"] * len(ids))
+        return _lock_and_post_postgresql(fund_id, earmark_id, accounts, months, units)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {ACCOUNTS} AS a SET balance = a.balance + v.delta "
-            f"FROM (VALUES {values}) AS v(id, delta) WHERE a.id = v.id "
-            "RETURNING a.id, a.balance",
-            [x for pk in ids for x in (pk, accounts[pk])])
+        cursor.execute(f"SELECT status FROM {FUNDS} WHERE id = %s", [fund_id])
+        (status,) = cursor.fetchone()
+    return status == FundStatus.OPEN, _post_in_python(accounts, months, units)
+
+
+def _lock_and_post_postgresql(fund_id: int, earmark_id: int | None,
+                              accounts: dict[int, Decimal], months: dict[MonthKey, Decimal],
+                              units: dict[UnitKey, Decimal]
+                              ) -> tuple[bool, dict[int, Decimal]]:
+    ids = sorted(accounts)
+    statements = [f"SELECT status FROM {FUNDS} WHERE id = %s FOR NO KEY UPDATE"]
+    params: list[Any] = [fund_id]
+    if earmark_id is not None:
+        statements.append(f"SELECT id FROM {EARMARKS} WHERE id = %s FOR NO KEY UPDATE")
+        params.append(earmark_id)
+    # an IN list with a CASE, not a join with VALUES: the rows are looked up by primary key
+    # (a join scanned the whole accounts table inside the lock)
+    statements.append(
+        f"UPDATE {ACCOUNTS} SET balance = balance + CASE id "
+        + " ".join(["WHEN %s THEN %s::numeric"] * len(ids))
+        + f" END WHERE id IN ({', '.join(['%s'] * len(ids))}) RETURNING id, balance")
+    params += [*(x for pk in ids for x in (pk, accounts[pk])), *ids]
+    statements.append(
+        f"INSERT INTO {MONTHS} (fund_id, kind, earmark_key, month, amount) VALUES "
+        + ", ".join(["(%s, %s, %s, %s, %s)"] * len(months))
+        + " ON CONFLICT (fund_id, kind, earmark_key, month) DO UPDATE "
+        f"SET amount = {MONTHS}.amount + EXCLUDED.amount")
+    params += [x for key, amount in sorted(months.items()) for x in (*key, amount)]
+    statements.append(
+        f"INSERT INTO {UNITS} (fund_id, kind, unit_key, amount) VALUES "
+        + ", ".join(["(%s, %s, %s, %s)"] * len(units))
+        + " ON CONFLICT (fund_id, kind, unit_key) DO UPDATE "
+        f"SET amount = {UNITS}.amount + EXCLUDED.amount")
+    params += [x for key, amount in sorted(units.items()) for x in (*key, amount)]
+    with connection.cursor() as cursor:
+        cursor.execute(";\n".join(statements), params)
+        (status,) = cursor.fetchone()
+        if earmark_id is not None:
+            cursor.nextset()
+        cursor.nextset()
         balances = dict(cursor.fetchall())
-        cursor.execute(
-            f"INSERT INTO {MONTHS} (fund_id, kind, earmark_key, month, amount) VALUES "
-            + ", ".join(["(%s, %s, %s, %s, %s)"] * len(months))
-            + " ON CONFLICT (fund_id, kind, earmark_key, month) DO UPDATE "
-            f"SET amount = {MONTHS}.amount + EXCLUDED.amount",
-            [x for key, amount in sorted(months.items()) for x in (*key, amount)])
-        cursor.execute(
-            f"INSERT INTO {UNITS} (fund_id, kind, unit_key, amount) VALUES "
-            + ", ".join(["(%s, %s, %s, %s)"] * len(units))
-            + " ON CONFLICT (fund_id, kind, unit_key) DO UPDATE "
-            f"SET amount = {UNITS}.amount + EXCLUDED.amount",
-            [x for key, amount in sorted(units.items()) for x in (*key, amount)])
-    return balances
+    return status == FundStatus.OPEN, balances
 
 
 def _post_in_python(accounts: dict[int, Decimal], months: dict[MonthKey, Decimal],

@@ -36,8 +36,7 @@ from kompetensfond.funds.models import Earmark, Fund, FundStatus
 from kompetensfond.funds.permissions import can_manage_funds
 from kompetensfond.organisation.models import OrgUnit
 
-from .balances import Posting
-from .balances import post as balances_post
+from .balances import Posting, lock_and_post
 from .codes import AuditAction, ErrorCode
 from .models import (
     AccountKind,
@@ -257,12 +256,13 @@ def _transact(
 
     The order is what makes one fund take hundreds of commitments a second: the writes
     happen before the lock (other requests cannot see them until commit), so the locked
-    part is only the lock, three small statements and the commit. The lock is ``FOR NO KEY
-    UPDATE``: it serialises every writer of the fund but does not wait for the key-share
-    locks that the inserts' foreign keys take on the fund row (``FOR UPDATE`` would
-    deadlock here). The balances are added to after the lock is granted, so they include
-    every transaction committed before, and each check reads one stored row per account:
-    the cost does not grow with the fund's history (``balances.py``).
+    part is one round trip (the lock and the additions to the stored balances and totals)
+    and the commit. The lock is ``FOR NO KEY UPDATE``: it serialises every writer of the
+    fund but does not wait for the key-share locks that the inserts' foreign keys take on
+    the fund row (``FOR UPDATE`` would deadlock here). The balances are added to after the
+    lock is granted, so they include every transaction committed before, and each check
+    reads one stored row per account: the cost does not grow with the fund's history
+    (``balances.py``).
 
     Who may post: a case officer (``can_post_to_ledger``), or the person another service
     has already authorised for this very posting and passes as ``authorised`` (a decision
@@ -307,13 +307,13 @@ def _transact(
                           "earmark": earmark.pk if earmark else None,
                           "source": f"{source.type} {source.id}".strip()})
 
-    is_open = _lock(fund, earmark)
+    is_open, balances = lock_and_post(
+        fund.pk, earmark.pk if earmark else None, on, org_unit.pk if org_unit else None,
+        [Posting(account.pk, account.kind, account.earmark_id, value)
+         for account, value in entries])
     if kind in OPENING_KINDS and not is_open:
         raise ConflictError(_("The fund is closed. Closed funds take no new contributions, "
                               "earmarks or grants."), code=ErrorCode.FUND_CLOSED)
-    balances = balances_post(fund.pk, on, org_unit.pk if org_unit else None, [
-        Posting(account.pk, account.kind, account.earmark_id, value)
-        for account, value in entries])
     _check_not_negative(entries, balances)
     return txn
 
