@@ -10,7 +10,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 DEMO_DB := var/demo.sqlite3
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install system-deps demo test lint test-sqlite test-postgres test-browser bench messages clean
+.PHONY: help install system-deps demo test lint test-sqlite test-postgres test-browser test-prod bench messages clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -46,7 +46,7 @@ demo: install ## Run the app on SQLite with the demo data (http://127.0.0.1:8000
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install system-deps lint test-sqlite test-postgres test-browser ## Every check: lint, SQLite, PostgreSQL, browser
+test: install system-deps lint test-sqlite test-postgres test-browser test-prod ## Every check: lint, SQLite, PostgreSQL, browser, production build
 	@echo "All checks passed."
 
 lint: install ## ruff, mypy, migrations and translations
@@ -66,6 +66,12 @@ test-postgres: install ## The test suite on PostgreSQL (CI=true: unreachable is 
 
 test-browser: install system-deps ## Browser tests: Playwright + axe in Debian's Chromium
 	$(VENV)/bin/pytest -m browser -q -p no:cacheprovider
+
+test-prod: install ## The production build started for real: migrate, collectstatic, check --deploy, gunicorn
+	@if $(PY) scripts/pg_ready.py "$(PG_URL)" 2>/dev/null; then \
+	  $(PY) scripts/prod_smoke.py "$(PG_URL)"; \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL at $(PG_URL) is unreachable: failing (CI=true)"; exit 1; \
+	else $(PY) scripts/prod_smoke.py; fi
 
 bench: install ## Benchmarks (print their figures)
 	@for b in benchmarks/[a-z]*.py; do echo "== $$b"; DATABASE_URL=$(PG_URL) $(PY) $$b || exit 1; done

@@ -208,7 +208,8 @@ def _fill_ledger(entries: int) -> object:
                                          (account(AccountKind.AVAILABLE, e), capital / 20)], e)
     days = (fund.end_date - fund.start_date).days
     n = 0
-    while sum(len(x) for x in legs) < entries:
+    written = sum(len(x) for x in legs)
+    while written < entries:
         n += 1
         subject = str(n % 4000)
         earmark = earmarks[n % 5] if n % 3 == 0 else None
@@ -222,9 +223,11 @@ def _fill_ledger(entries: int) -> object:
         add("disbursement", on, [(committed, -paid),
                                  (account(AccountKind.DISBURSED, earmark, subject), paid)],
             earmark, unit)
+        written += 4
         if n % 4 == 0:
             add("decommitment", on, [(committed, -(amount - paid)), (pot, amount - paid)],
                 earmark, unit)
+            written += 2
     LedgerTransaction.objects.bulk_create(txns, batch_size=5000)
     LedgerEntry.objects.bulk_create(
         [LedgerEntry(transaction=t, account=a, amount=amt)

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 from kompetensfond.core.models import Municipality, Role, User
 
 from .factories import MunicipalityFactory, OrgUnitFactory, member
+from .world import other_body, world  # noqa: F401 - fixtures for every test package
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:

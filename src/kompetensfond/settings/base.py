@@ -125,7 +125,7 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["kompetensfond.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = PROJECT_DIR / "var" / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=PROJECT_DIR / "var" / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -1,7 +1,7 @@
-"""One world for the applications tests: a fund in use today with 1 000 000 kr, an adopted
-plan with a strategy, guidelines with a ceiling and a delegation, an administration with a
-unit, and one person in each role. Helpers carry an application along its life cycle
-through the real services."""
+"""One world for the tests of applications and the API: a fund in use today with
+1 000 000 kr, an adopted plan with a strategy, guidelines with a ceiling and a delegation,
+an administration with a unit, and one person in each role. Helpers carry an application
+along its life cycle through the real services."""
 
 from __future__ import annotations
 
