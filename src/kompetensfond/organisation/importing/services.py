@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.cache import cache
@@ -35,7 +35,6 @@ from .validation import EmployeeRow, ValidationResult, missing_columns, validate
 BACKGROUND_THRESHOLD_ROWS = 5000
 COPY_BATCH = 5000
 PREVIEW_ROWS = 20
-WRITE_BATCH = 2000
 
 
 def progress_key(job_id: int) -> str:
@@ -63,11 +62,28 @@ def _lookups(municipality: Municipality) -> tuple[dict[str, int], dict[str, int]
     return units, occupations
 
 
-def _validate(table: Table, mapping: dict[str, int],
-              municipality: Municipality) -> ValidationResult:
+# The last validation this process made. Validation is a pure function of the file's
+# bytes, the column mapping and the register's lookups (cost centre → unit, SSYK code →
+# occupation), so when the apply step follows in the same process (the command line, a
+# synchronous confirm) and none of these changed, it reuses the result instead of
+# validating 50,000 rows again. Any change in the lookups validates again.
+_last_validation: dict[str, Any] = {}
+
+
+def _validate(content: bytes, mapping: dict[str, int], municipality: Municipality,
+              table: Table | None = None) -> ValidationResult:
+    """Validate the file's rows against the register (reading it unless ``table`` is
+    given), or return this process's last result for the same input."""
     units, occupations = _lookups(municipality)
-    return validate_rows(table, mapping, units_by_cost_centre=units,
-                         occupations_by_code=occupations)
+    key = (hashlib.sha256(content).hexdigest(), sorted(mapping.items()), municipality.pk)
+    if _last_validation.get("key") == key and _last_validation.get("lookups") == (
+            units, occupations):
+        return _last_validation["result"]  # type: ignore[no-any-return]
+    result = validate_rows(table or read_table(content), mapping,
+                           units_by_cost_centre=units, occupations_by_code=occupations)
+    _last_validation.clear()
+    _last_validation.update(key=key, lookups=(units, occupations), result=result)
+    return result
 
 
 def _preview(plan: ImportPlan) -> dict[str, Any]:
@@ -98,8 +114,10 @@ def _clean_mapping(mapping: dict[str, Any] | None, header: list[str]) -> dict[st
     return clean
 
 
-def _evaluate(job: EmployeeImport, table: Table, mapping: dict[str, int]) -> None:
-    """Fill a job's status, counts, errors and preview from the file and the register."""
+def _evaluate(job: EmployeeImport, table: Table, mapping: dict[str, int],
+              preview: bool = True) -> None:
+    """Fill a job's status, counts, errors and (with ``preview``) what importing it would
+    do, from the file and the register."""
     from .columns import auto_mapping  # noqa: F401  (documented entry point for mapping)
 
     job.mapping = mapping
@@ -117,13 +135,17 @@ def _evaluate(job: EmployeeImport, table: Table, mapping: dict[str, int]) -> Non
         job.status = ImportStatus.INVALID
         job.file_error = _("The file has a header but no rows.")
         return
-    result = _validate(table, mapping, job.municipality)
+    result = _validate(bytes(job.content), mapping, job.municipality, table)
     job.errors = [e.as_dict() for e in result.errors]
     job.error_count = result.error_count
     job.file_error = ""
     if result.error_count:
         job.status = ImportStatus.INVALID
         job.counts = {"rows": len(table.rows), "errors": result.error_count}
+        return
+    if not preview:  # validated; the apply step plans and counts
+        job.status = ImportStatus.VALIDATED
+        job.counts = {"rows": len(table.rows)}
         return
     plan = compute_plan(municipality_id=job.municipality_id, rows=result.rows,
                         today=timezone.localdate())
@@ -135,12 +157,14 @@ def _evaluate(job: EmployeeImport, table: Table, mapping: dict[str, int]) -> Non
 @service
 def employee_import_validate(
     *, actor: Actor, municipality: Municipality, file_name: str, content: bytes,
-    mapping: dict[str, Any] | None = None,
+    mapping: dict[str, Any] | None = None, preview: bool = True,
 ) -> EmployeeImport:
     """Read and validate a whole HR file and record what importing it would do.
 
     A file that cannot be read at all raises ValidationError and writes nothing; a readable
-    file is kept as an import record with its errors or its preview.
+    file is kept as an import record with its errors or its preview. ``preview=False``
+    (the command line, which imports at once) skips comparing every row with the register
+    here: the import does that when it writes.
     """
     check(can_manage_organisation(actor, municipality))
     try:
@@ -155,7 +179,8 @@ def employee_import_validate(
         file_name=file_name[:255], file_sha256=hashlib.sha256(content).hexdigest(),
         content=content, file_kind=table.kind, encoding=table.encoding, header=table.header,
     )
-    _evaluate(job, table, _clean_mapping(mapping, table.header) or auto_mapping(table.header))
+    _evaluate(job, table, _clean_mapping(mapping, table.header) or auto_mapping(table.header),
+              preview)
     job.save()
     record_event(actor=actor, action=AuditAction.IMPORT_VALIDATED, obj=job,
                  municipality=municipality,
@@ -219,8 +244,8 @@ def employee_import_apply(*, actor: Actor, job_id: int) -> EmployeeImport:
     check(can_manage_organisation(actor, job.municipality))
     if job.status not in (ImportStatus.VALIDATED, ImportStatus.QUEUED):
         raise ConflictError(_("Only a validated import without errors can be imported."))
-    table = read_table(bytes(job.content))
-    result = _validate(table, {k: int(v) for k, v in job.mapping.items()}, job.municipality)
+    result = _validate(bytes(job.content), {k: int(v) for k, v in job.mapping.items()},
+                       job.municipality)
     if result.error_count:  # the register changed since the preview (a unit was closed …)
         raise ConflictError(_("The file no longer validates against the register. Upload it "
                               "again to see the errors."))
@@ -234,11 +259,8 @@ def employee_import_apply(*, actor: Actor, job_id: int) -> EmployeeImport:
         _insert_new(municipality_id, batch)
         done += len(batch)
         _set_progress(job.pk, done, total)
-    for changed_batch in _chunks(plan.changed, 500):
-        Employee.objects.bulk_update(
-            [_employee(municipality_id, row, pk=pk) for pk, row, _c in changed_batch],
-            fields=list(EmployeeRow.FIELDS), batch_size=500,
-        )
+    for changed_batch in _chunks(plan.changed, COPY_BATCH):
+        _update_changed([(pk, row) for pk, row, _c in changed_batch])
         done += len(changed_batch)
         _set_progress(job.pk, done, total)
     ended = 0
@@ -269,30 +291,56 @@ def employee_import_fail(*, actor: Actor, job_id: int, reason: str) -> EmployeeI
     return job
 
 
-NEW_COLUMNS = ("municipality_id", "employee_number", "first_name", "last_name", "email",
-               "gender", "occupation_id", "unit_id", "employment_rate", "start_date", "end_date")
+NEW_COLUMNS = ("municipality_id", "employee_number", *EmployeeRow.FIELDS)
+
+
+def _text_date(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _row_values(row: EmployeeRow, as_text: bool) -> list[Any]:
+    """The register fields of a row for a raw statement, in ``EmployeeRow.FIELDS`` order.
+    SQLite's driver takes dates and decimals as text, which is how Django stores them
+    there; PostgreSQL's takes them as they are."""
+    if not as_text:
+        return [row.first_name, row.last_name, row.email, row.gender, row.occupation_id,
+                row.unit_id, row.employment_rate, row.start_date, row.end_date]
+    return [row.first_name, row.last_name, row.email, row.gender, row.occupation_id,
+            row.unit_id, str(row.employment_rate), _text_date(row.start_date),
+            _text_date(row.end_date)]
+
+
+def _update_changed(rows: list[tuple[int, EmployeeRow]]) -> None:
+    """Write changed employees with one prepared UPDATE executed for every row
+    (``executemany``). Profiled: ``bulk_update`` spent 18 of 40 s building CASE/WHEN
+    expressions for 3,200 rows; this takes a fraction of a second."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(Employee._meta.db_table)
+    assignments = ", ".join(f"{field} = %s" for field in EmployeeRow.FIELDS)
+    as_text = connection.vendor != "postgresql"
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s",
+                           [[*_row_values(row, as_text), pk] for pk, row in rows])
 
 
 def _insert_new(municipality_id: int, rows: list[EmployeeRow]) -> None:
-    """Insert new employees. On PostgreSQL with COPY (inside the same transaction, so still
-    all or nothing, with every constraint checked); elsewhere with bulk_create."""
-    if connection.vendor != "postgresql":
-        Employee.objects.bulk_create([_employee(municipality_id, row) for row in rows],
-                                     batch_size=WRITE_BATCH)
-        return
+    """Insert new employees, inside the import's one transaction (all or nothing, every
+    constraint checked). On PostgreSQL with COPY; on SQLite with one prepared INSERT
+    executed for every row (profiled: ``bulk_create`` spent most of its time compiling
+    SQL in the ORM)."""
     table = connection.ops.quote_name(Employee._meta.db_table)
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({', '.join(NEW_COLUMNS)}) "
+                f"VALUES ({', '.join(['%s'] * len(NEW_COLUMNS))})",
+                [[municipality_id, row.employee_number, *_row_values(row, True)]
+                 for row in rows])
+        return
     sql = f"COPY {table} ({', '.join(NEW_COLUMNS)}) FROM STDIN"
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
         for row in rows:
             copy.write_row((municipality_id, row.employee_number, row.first_name, row.last_name,
                             row.email, row.gender, row.occupation_id, row.unit_id,
                             row.employment_rate, row.start_date, row.end_date))
-
-
-def _employee(municipality_id: int, row: EmployeeRow, pk: int | None = None) -> Employee:
-    return Employee(
-        pk=pk, municipality_id=municipality_id, employee_number=row.employee_number,
-        first_name=row.first_name, last_name=row.last_name, email=row.email,
-        gender=row.gender, occupation_id=row.occupation_id, unit_id=row.unit_id,
-        employment_rate=row.employment_rate, start_date=row.start_date, end_date=row.end_date,
-    )
