@@ -26,17 +26,20 @@ def fund_admins(application: Application) -> list[User]:
 
 def notify(kind: str, application: Application, recipients: Iterable[User],
            **context: Any) -> None:
-    """Queue the ``kind`` e-mail (template ``applications/email/<kind>.txt``: subject on
-    the first line) to ``recipients`` with an e-mail address, sent on commit."""
+    """Queue the ``kind`` e-mail (template ``applications/email/<kind>.txt``, plain text
+    with autoescaping off: subject on the first line) to ``recipients`` with an e-mail
+    address, sent on commit."""
     addresses = sorted({user.email for user in recipients if user and user.email})
     if not addresses:
         return
     with record_language():
         text = render_to_string(f"applications/email/{kind}.txt", {
-            "application": application,
+            "application": application, "title": " ".join(application.title.split()),
             "url": settings.SITE_URL + reverse("applications:detail", args=[application.pk]),
             **context})
     subject, _blank, body = text.strip().partition("\n")
-    messages = [(subject.strip(), body.strip() + "\n", None, [address])
-                for address in addresses]
+    # one line whatever the title holds (a CR or LF in a header is refused when sending,
+    # after the commit, and the e-mail would be lost); plain text, never HTML-escaped
+    subject = " ".join(subject.split())[:200]
+    messages = [(subject, body.strip() + "\n", None, [address]) for address in addresses]
     transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=False))

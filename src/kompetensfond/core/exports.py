@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -17,6 +18,7 @@ from typing import Any
 from django.http import HttpResponse
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -46,15 +48,24 @@ def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
+def _xlsx_cell(value: Any) -> Any:
+    """A cell XLSX can hold: the control characters XML 1.0 forbids (a BEL typed into a
+    title once made every export of the list fail) are shown as U+FFFD; the rest as
+    ``safe_cell``. Whatever is stored, the export is written."""
+    if isinstance(value, str):
+        value = ILLEGAL_XML.sub("\ufffd", value)
+    return safe_cell(value)
+
+
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: str) -> bytes:
     """One sheet, header in the first row; Decimal and dates stay numbers and dates."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(title=sheet[:31])
-    worksheet.append([safe_cell(h) for h in header])
+    worksheet = workbook.create_sheet(title=ILLEGAL_XML.sub("", sheet)[:31])
+    worksheet.append([_xlsx_cell(h) for h in header])
     for row in rows:
-        worksheet.append([safe_cell(v) for v in row])
+        worksheet.append([_xlsx_cell(v) for v in row])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
