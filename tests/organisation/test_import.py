@@ -283,9 +283,8 @@ def test_twenty_megabytes_of_garbage_is_refused_quickly(fund_admin, municipality
     with pytest.raises(ValidationError):
         validate(fund_admin, municipality, garbage)
     printable = (b"x;y;z\n" * (20 * 1024 * 1024 // 6))[: 20 * 1024 * 1024]
-    job = validate(fund_admin, municipality, printable)
-    assert job.status == ImportStatus.INVALID
-    assert "saknar de obligatoriska kolumnerna" in job.file_error
+    with pytest.raises(ValidationError, match="fler än 200\xa0000 rader"):  # 3.5 million
+        validate(fund_admin, municipality, printable)
     with pytest.raises(ValidationError, match="större än 20 MB"):
         validate(fund_admin, municipality, printable + b"x" * 10)
     assert not Employee.objects.exists()
@@ -308,3 +307,34 @@ def test_header_only_file_is_refused(fund_admin, municipality, units) -> None:
     job = validate(fund_admin, municipality, csv_bytes([]))
     assert job.status == ImportStatus.INVALID
     assert job.file_error == "Filen har en rubrikrad men inga rader."
+
+
+def test_an_xlsx_whose_cells_span_the_whole_sheet_is_refused_before_it_is_loaded() -> None:
+    import io
+    import time
+
+    from openpyxl import Workbook
+
+    from kompetensfond.organisation.importing.reading import FileReadError, read_table
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["A1"] = "anställningsnummer"
+    sheet["XFD1048576"] = "x"  # a 512 GB grid for a reader that makes one
+    out = io.BytesIO()
+    workbook.save(out)
+    assert len(out.getvalue()) < 10_000
+    started = time.monotonic()
+    with pytest.raises(FileReadError, match="fler än 200\xa0000 rader"):
+        read_table(out.getvalue())
+    assert time.monotonic() - started < 5  # refused from what it declares, not loaded
+
+
+def test_a_csv_with_an_absurd_number_of_columns_or_rows_is_refused(monkeypatch) -> None:
+    from kompetensfond.organisation.importing import reading
+
+    with pytest.raises(reading.FileReadError, match="fler än 200 kolumner"):
+        reading.read_table((";".join(f"k{n}" for n in range(100_000)) + "\n1\n").encode())
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
+    with pytest.raises(reading.FileReadError, match="rader"):
+        reading.read_table(b"anst\xc3\xa4llningsnummer\n1\n2\n3\n4\n")

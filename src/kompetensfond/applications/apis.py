@@ -8,12 +8,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kompetensfond.core.api_support import ID_PATTERN, id_field, people_field
 from kompetensfond.core.models import User
 from kompetensfond.core.money import as_api_string
 from kompetensfond.core.permissions import check
@@ -55,7 +57,7 @@ from .services import (
 
 class BudgetLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
     cost_type = serializers.ChoiceField(choices=CostType.choices)
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
     amount = serializers.CharField(help_text='Decimal string, e.g. "120000.00".')
 
 
@@ -98,21 +100,21 @@ class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 
 
 class ApplicationCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    fund = serializers.IntegerField()
-    unit = serializers.IntegerField()
+    fund = id_field()
+    unit = id_field()
     title = serializers.CharField(max_length=200)
     purpose = serializers.CharField(required=False, allow_blank=True, default="")
     expected_effect = serializers.CharField(required=False, allow_blank=True, default="")
-    strategies = serializers.ListField(child=serializers.IntegerField(), required=False,
+    strategies = serializers.ListField(child=id_field(), required=False,
                                        default=list)
     occupations = serializers.ListField(child=serializers.CharField(), required=False,
                                         default=list, help_text="SSYK codes")
     employee_numbers = serializers.ListField(child=serializers.CharField(), required=False,
                                              default=list,
                                              help_text="named participants (employee numbers)")
-    participants_women = serializers.IntegerField(min_value=0, default=0)
-    participants_men = serializers.IntegerField(min_value=0, default=0)
-    participants_other = serializers.IntegerField(min_value=0, default=0)
+    participants_women = people_field(default=0)
+    participants_men = people_field(default=0)
+    participants_other = people_field(default=0)
     cofunding = serializers.CharField(required=False, default="0")
     budget = BudgetLineSerializer(many=True)
 
@@ -145,20 +147,28 @@ class ChangeDecisionSerializer(serializers.Serializer):  # type: ignore[type-arg
 
 
 class AssignSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    reviewers = serializers.ListField(child=serializers.IntegerField(), min_length=1)
+    reviewers = serializers.ListField(child=id_field(), min_length=1, max_length=50)
 
 
 class ReviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     conflict = serializers.BooleanField(required=False, allow_null=True, default=None)
     conflict_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    scores = serializers.DictField(child=serializers.IntegerField(allow_null=True),
+    scores = serializers.DictField(child=serializers.IntegerField(allow_null=True, min_value=1,
+                                                                  max_value=5),
                                    required=False, help_text="criterion id → 1–5 or null "
                                    "(not applicable)")
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
+    def validate_scores(self, scores: dict[str, Any]) -> dict[int, int | None]:
+        """Criterion ids as keys: whole numbers (a 400 otherwise, never a crash)."""
+        if any(not key.isdigit() or len(key) > 18 for key in scores):
+            raise serializers.ValidationError(_("Use the criteria's ids as keys."))
+        return {int(key): value for key, value in scores.items()}
+
 
 class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = ApplicationSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
@@ -302,8 +312,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             scores = data.get("scores")
             review_save(actor=actor_of(request), review=review, conflict=data["conflict"],
                         conflict_reason=data["conflict_reason"], comment=data["comment"],
-                        scores=None if scores is None
-                        else {int(k): v for k, v in scores.items()})
+                        scores=scores)
         summary = review_summary(application, request.user)
         return Response({
             "score": None if summary.score is None else str(summary.score),
@@ -352,6 +361,7 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  #
     """Meetings of the municipality's bodies with the decisions taken at each."""
 
     serializer_class = MeetingSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):

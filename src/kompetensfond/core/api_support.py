@@ -3,18 +3,78 @@ the tenant permission and error bodies ``{"code", "detail"}`` in Swedish."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, permissions
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, pagination, parsers, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .errors import DomainError
 from .permissions import membership_of
+
+# An object's id in a URL: digits only, and few enough to fit a 64-bit key, so a route
+# never hands the database "abc" or a number it cannot hold (404 instead of 500).
+ID_PATTERN = "[0-9]{1,18}"
+INT_MAX = 2**31 - 1  # the largest id a request body may carry
+PEOPLE_MAX = 100_000  # participants in one application: more than any municipality employs
+
+
+# Every API error body, for the responses that document one ("fields" cannot be a
+# serializer attribute: Serializer.fields is taken).
+ErrorSerializer = inline_serializer(name="Error", fields={
+    "code": serializers.CharField(), "detail": serializers.CharField(),
+    "fields": serializers.DictField(required=False)})
+
+
+def id_field(**kwargs: Any) -> serializers.IntegerField:
+    """An id in a request body: a positive whole number the database can hold."""
+    return serializers.IntegerField(min_value=1, max_value=INT_MAX, **kwargs)
+
+
+def people_field(**kwargs: Any) -> serializers.IntegerField:
+    """A number of people (participants): 0 up to more than any municipality employs."""
+    return serializers.IntegerField(min_value=0, max_value=PEOPLE_MAX, **kwargs)
+
+
+def id_param(params: Any, name: str) -> int | None:
+    """An id from the query string (``?unit=12``): None when absent, a 400 naming the
+    parameter when it is not one."""
+    value = params.get(name)
+    if value in (None, ""):
+        return None
+    if not re.fullmatch(ID_PATTERN, value):
+        raise exceptions.ValidationError({name: [_("Enter an id (a whole number).")]})
+    return int(value)
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, refusing input nested too deep for Python's parser (a 400, not
+    the RecursionError a 50,000-level array causes)."""
+
+    def parse(self, stream: Any, media_type: str | None = None,
+              parser_context: Any = None) -> Any:
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError(_("The JSON is nested too deep.")) from exc
+
+
+class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    """``?limit=`` at most 1000; a larger or malformed limit or offset falls back to the
+    defaults instead of reaching the database."""
+
+    max_limit = 1000
+
+    def get_offset(self, request: Any) -> int:
+        offset = super().get_offset(request)
+        return offset if offset <= 10**9 else 0
 
 
 class IsMunicipalityMember(permissions.BasePermission):
@@ -43,6 +103,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         if exc.fields:
             body["fields"] = exc.fields
         return Response(body, status=exc.status)
+    if isinstance(exc, DataError):  # a value beyond a column's range that got through
+        exc = exceptions.ValidationError(_("A value is outside the range allowed."))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):

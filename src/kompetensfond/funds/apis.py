@@ -9,12 +9,13 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kompetensfond.core.api_support import ID_PATTERN, id_field
 from kompetensfond.core.money import as_api_string
 from kompetensfond.core.permissions import check
 from kompetensfond.core.requests import actor_of, own_municipality
@@ -52,7 +53,7 @@ class FundCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     description = serializers.CharField(required=False, allow_blank=True, default="")
     start_date = serializers.DateField()
     end_date = serializers.DateField()
-    owning_body = serializers.IntegerField()
+    owning_body = id_field()
 
 
 class ContributionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -69,7 +70,7 @@ class ContributionCreateSerializer(serializers.Serializer):  # type: ignore[type
     date = serializers.DateField()
     source = serializers.ChoiceField(choices=ContributionSource.choices)  # type: ignore[assignment]
     source_text = serializers.CharField(required=False, allow_blank=True, default="")
-    decision_body = serializers.IntegerField()
+    decision_body = id_field()
     decision_date = serializers.DateField()
     paragraph = serializers.IntegerField(
         min_value=1, max_value=100_000, required=False, allow_null=True, default=None,
@@ -96,10 +97,10 @@ class EarmarkCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(max_length=200)
     amount = serializers.CharField()
     purpose = serializers.CharField(required=False, allow_blank=True, default="")
-    administration = serializers.IntegerField(required=False, allow_null=True)
+    administration = id_field(required=False, allow_null=True)
     occupations = serializers.ListField(child=serializers.CharField(), required=False,
                                         help_text="SSYK codes")
-    strategies = serializers.ListField(child=serializers.IntegerField(), required=False,
+    strategies = serializers.ListField(child=id_field(), required=False,
                                        help_text="ids of strategies of the municipality's plans")
     date = serializers.DateField(required=False)
 
@@ -121,6 +122,7 @@ class TransactionSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class FundViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = FundSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
@@ -154,7 +156,7 @@ class FundViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
     @extend_schema(request=ContributionCreateSerializer,
                    responses={200: ContributionSerializer(many=True),
                               201: ContributionSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def contributions(self, request: Request, pk: str) -> Response:
         """GET lists the decided capital; POST records a contribution or top-up (the
         decision reference is required)."""
@@ -174,7 +176,7 @@ class FundViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
 
     @extend_schema(request=EarmarkCreateSerializer,
                    responses={200: EarmarkSerializer(many=True), 201: EarmarkSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def earmarks(self, request: Request, pk: str) -> Response:
         fund = self._fund(pk)
         board = fund_dashboard(fund, today=timezone.localdate())
@@ -202,6 +204,15 @@ class FundViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
         return Response(EarmarkSerializer(earmark, context={"balances": balances}).data,
                         status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=inline_serializer(name="FundBalance", fields={
+        "fund": serializers.IntegerField(), "status": serializers.CharField(),
+        "days_left": serializers.IntegerField(), "capital": serializers.CharField(),
+        "available": serializers.CharField(), "unearmarked": serializers.CharField(),
+        "earmarked": serializers.CharField(), "reserved": serializers.CharField(),
+        "committed": serializers.CharField(), "disbursed": serializers.CharField(),
+        "earmarks": serializers.ListField(child=serializers.DictField()),
+        "administrations": serializers.ListField(child=serializers.DictField()),
+        "months": serializers.ListField(child=serializers.DictField())}))
     @action(detail=True, methods=["get"])
     def balance(self, request: Request, pk: str) -> Response:
         """Capital, available (in and outside earmarks), reserved, committed, disbursed; the
@@ -261,5 +272,5 @@ class _LedgerParams(serializers.Serializer):  # type: ignore[type-arg]
                                    allow_blank=True)
     start = serializers.DateField(required=False, allow_null=True)
     end = serializers.DateField(required=False, allow_null=True)
-    administration = serializers.IntegerField(required=False, allow_null=True)
-    earmark = serializers.IntegerField(required=False, allow_null=True)
+    administration = id_field(required=False, allow_null=True)
+    earmark = id_field(required=False, allow_null=True)

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kompetensfond.core.api_support import ID_PATTERN, ErrorSerializer, id_field, id_param
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.requests import actor_of, own_municipality
 
@@ -46,7 +47,7 @@ class BodyCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(max_length=150)
     short_name = serializers.CharField(max_length=20, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=BodyKind.choices)
-    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
+    parent = id_field(required=False, allow_null=True)  # type: ignore[assignment]
 
 
 class OrgUnitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -60,12 +61,13 @@ class OrgUnitWriteSerializer(serializers.Serializer):  # type: ignore[type-arg]
     name = serializers.CharField(max_length=150, required=False)
     cost_centre = serializers.CharField(max_length=20, required=False)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
-    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
-    responsible_body = serializers.IntegerField(required=False, allow_null=True)
+    parent = id_field(required=False, allow_null=True)  # type: ignore[assignment]
+    responsible_body = id_field(required=False, allow_null=True)
 
 
 class BodyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = BodySerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
@@ -77,7 +79,9 @@ class BodyViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
         data = BodyCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         parent_id = data.validated_data.get("parent")
-        parent = self.get_queryset().get(pk=parent_id) if parent_id else None
+        parent = self.get_queryset().filter(pk=parent_id).first() if parent_id else None
+        if parent_id and parent is None:
+            raise serializers.ValidationError({"parent": [_("No such body.")]})
         body = body_create(
             actor=actor_of(request),
             municipality=own_municipality(request.user),
@@ -94,7 +98,9 @@ class OrgUnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,  # type: 
     """Units of the municipality. POST creates, PATCH renames, re-tags or moves (``parent``);
     units are never deleted."""
 
+
     serializer_class = OrgUnitSerializer
+    lookup_value_regex = ID_PATTERN
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Any]:
@@ -103,12 +109,19 @@ class OrgUnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,  # type: 
         return org_unit_list(user=self.request.user, include_inactive=True)
 
     def _resolve(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The parent unit and responsible body of the municipality by id (400 when the
+        id is not one of its own)."""
         out = dict(data)
         if data.get("parent") is not None:
-            out["parent"] = access_org_unit(self.request.user, data["parent"])
+            out["parent"] = (org_unit_list(user=self.request.user, include_inactive=True)
+                             .filter(pk=data["parent"]).first())
+            if out["parent"] is None:
+                raise serializers.ValidationError({"parent": [_("No such unit.")]})
         if data.get("responsible_body") is not None:
-            out["responsible_body"] = body_list(user=self.request.user).get(
-                pk=data["responsible_body"])
+            out["responsible_body"] = body_list(user=self.request.user).filter(
+                pk=data["responsible_body"]).first()
+            if out["responsible_body"] is None:
+                raise serializers.ValidationError({"responsible_body": [_("No such body.")]})
         return out
 
     @extend_schema(request=OrgUnitWriteSerializer, responses={201: OrgUnitSerializer})
@@ -152,6 +165,7 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg
     with staff."""
 
     serializer_class = OccupationSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
@@ -186,13 +200,15 @@ class EmployeeImportRequest(serializers.Serializer):  # type: ignore[type-arg]
 
 class EmployeeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = EmployeeSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return Employee.objects.none()
         check(can_view_employees(self.request.user))
         params = self.request.query_params
-        unit = access_org_unit(self.request.user, params["unit"]) if params.get("unit") else None
+        unit_id = id_param(params, "unit")
+        unit = access_org_unit(self.request.user, unit_id) if unit_id is not None else None
         return employee_list(user=self.request.user, search=params.get("search", ""),
                              unit=unit, gender=params.get("gender", ""),
                              status=params.get("status", "all"))
@@ -206,7 +222,7 @@ class EmployeeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
 
     @extend_schema(methods=["POST"], request={"multipart/form-data": EmployeeImportRequest},
                    responses={200: EmployeeImportSerializer, 202: EmployeeImportSerializer,
-                              400: EmployeeImportSerializer})
+                              400: ErrorSerializer})
     @extend_schema(methods=["GET"], operation_id="employees_import_list",
                    responses=EmployeeImportSerializer(many=True))
     @action(detail=False, methods=["post", "get"], url_path="import",
@@ -218,9 +234,9 @@ class EmployeeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         municipality = municipality_of(request.user)
         assert municipality is not None
         check(can_manage_organisation(request.user, municipality))
-        if request.method == "GET":
-            jobs = employee_import_list(user=request.user)[:50]
-            return Response(EmployeeImportSerializer(jobs, many=True).data)
+        if request.method == "GET":  # paginated, as documented
+            page = self.paginate_queryset(employee_import_list(user=request.user))
+            return self.get_paginated_response(EmployeeImportSerializer(page, many=True).data)
         data = EmployeeImportRequest(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from kompetensfond.core.api_support import ID_PATTERN, id_field, people_field
 from kompetensfond.core.money import as_api_string, parse_money
 from kompetensfond.core.permissions import check
 from kompetensfond.core.requests import actor_of, own_municipality
@@ -70,6 +71,7 @@ class StrategyCreateSerializer(serializers.Serializer):  # type: ignore[type-arg
 
 class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = PlanSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
@@ -86,7 +88,7 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
 
     @extend_schema(request=StrategyCreateSerializer,
                    responses={200: StrategySerializer(many=True), 201: StrategySerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def strategies(self, request: Request, pk: str) -> Response:
         """GET: the plan's strategies with their targets and progress; POST adds a strategy
         to a draft plan."""
@@ -138,9 +140,9 @@ class CheckLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class CheckSerializer(serializers.Serializer):  # type: ignore[type-arg]
     budget = CheckLineSerializer(many=True)
-    participants = serializers.IntegerField(min_value=0)
+    participants = people_field()
     cofunding = serializers.CharField(required=False, default="0")
-    strategies = serializers.ListField(child=serializers.IntegerField(), required=False,
+    strategies = serializers.ListField(child=id_field(), required=False,
                                        default=list)
     occupations = serializers.ListField(child=serializers.CharField(), required=False,
                                         default=list, help_text="SSYK codes")
@@ -149,6 +151,7 @@ class CheckSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class GuidelineViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     serializer_class = GuidelineSerializer
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):

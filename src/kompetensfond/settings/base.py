@@ -139,7 +139,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["kompetensfond.core.api_support.IsMunicipalityMember"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "kompetensfond.core.api_support.LimitOffsetPagination",
+    # JSON only; the staff file upload takes multipart itself (organisation/apis.py)
+    "DEFAULT_PARSER_CLASSES": ["kompetensfond.core.api_support.JSONParser"],
     "PAGE_SIZE": 100,
     "EXCEPTION_HANDLER": "kompetensfond.core.api_support.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,8 +18,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kompetensfond.core.money import format_amount
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 XLSX_MAGIC = b"PK\x03\x04"
+# Bounds checked before a file is parsed: more rows than any municipality employs, more
+# columns than any HR export has, and what an XLSX may unpack to (a 1.5 KB file with cells
+# A1 and XFD1048576 would otherwise make the reader allocate a 512 GB grid).
+MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+CELL_REF = re.compile(rb'<(?:c|row)\b[^>]*?\br="([A-Z]{0,3})([0-9]+)"')
 
 
 class FileReadError(ValueError):
@@ -40,8 +51,53 @@ def read_table(content: bytes) -> Table:
     if len(content) > MAX_FILE_BYTES:
         raise FileReadError(_("The file is larger than 20 MB."))
     if content.startswith(XLSX_MAGIC):
+        _check_xlsx_bounds(content)
         return _read_xlsx(content)
     return _read_csv(content)
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + (letter - 64)
+    return number
+
+
+def _too_large(rows: int, columns: int) -> FileReadError | None:
+    if rows > MAX_ROWS:
+        return FileReadError(_("The file has more than %(n)s rows.")
+                             % {"n": format_amount(Decimal(MAX_ROWS), decimals=0)})
+    if columns > MAX_COLUMNS:
+        return FileReadError(_("The file has more than %(n)s columns. Export only the "
+                               "columns of the template.") % {"n": MAX_COLUMNS})
+    return None
+
+
+def _check_xlsx_bounds(content: bytes) -> None:
+    """Refuse an XLSX from what it declares, before it is loaded: what its parts unpack to,
+    and the rows and columns its cells use (read as a stream, never as a grid)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile as exc:
+        raise FileReadError(_("The file is not a readable XLSX file.")) from exc
+    with archive:
+        if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+            raise FileReadError(_("The file unpacks to more than 200 MB."))
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            rows = columns = 0
+            tail = b""
+            with archive.open(name) as part:
+                while chunk := part.read(1 << 20):
+                    text = tail + chunk
+                    for letters, digits in CELL_REF.findall(text):
+                        rows = max(rows, int(digits))
+                        if letters:
+                            columns = max(columns, _column_number(letters))
+                    if (error := _too_large(rows, columns)) is not None:
+                        raise error
+                    tail = text[-200:]
 
 
 def _decode(content: bytes) -> tuple[str, str]:
@@ -71,6 +127,8 @@ def _read_csv(content: bytes) -> Table:
     separator = max(counts, key=lambda s: counts[s])
     if counts[separator] == 0:
         separator = ";"
+    if (error := _too_large(text.count("\n"), first_line.count(separator) + 1)) is not None:
+        raise error
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
         header = next(reader)
