@@ -82,3 +82,27 @@ def test_others_cannot_download(client, application, fund_admin, municipality) -
     client.force_login(other)
     assert client.get(reverse("applications:attachment",
                               args=[application.pk, attachment.pk])).status_code == 404
+
+
+def test_an_office_zip_bomb_is_refused(application, fund_admin) -> None:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (120 * 1024 * 1024))  # 120 MB of zeros
+    bomb = out.getvalue()
+    assert len(bomb) < 200_000
+    assert sniff(bomb) is None
+    with pytest.raises(ValidationError, match="100 MB uppackade"):
+        attachment_add(actor=fund_admin, application=application, name="plan.docx",
+                       content=bomb)
+    assert not Attachment.objects.exists()
+
+
+def test_the_stored_name_has_the_extension_of_what_the_file_is(application, fund_admin) -> None:
+    attachment = attachment_add(actor=fund_admin, application=application,
+                                name="../kurs\x07plan.exe", content=PDF_BYTES)
+    assert attachment.name == "..kursplan.pdf"
+    assert attachment.content_type == PDF
+    assert attachment.file.name.endswith(".pdf")

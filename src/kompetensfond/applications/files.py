@@ -7,6 +7,10 @@ import io
 import zipfile
 
 MAX_SIZE = 10 * 1024 * 1024
+# An Office file whose parts unpack to more than this, or that has more parts, is refused
+# (a 300 MB zip bomb fits in 298 KB).
+MAX_UNPACKED = 100 * 1024 * 1024
+MAX_PARTS = 1000
 
 PDF = "application/pdf"
 PNG = "image/png"
@@ -27,7 +31,11 @@ def sniff(content: bytes) -> str | None:
     if content.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
+                parts = archive.infolist()
+                if (len(parts) > MAX_PARTS
+                        or sum(part.file_size for part in parts) > MAX_UNPACKED):
+                    return None
+                names = {part.filename for part in parts}
         except zipfile.BadZipFile:
             return None
         if "[Content_Types].xml" in names:
@@ -36,3 +44,12 @@ def sniff(content: bytes) -> str | None:
             if "xl/workbook.xml" in names:
                 return XLSX
     return None
+
+
+def stored_name(name: str, kind: str) -> str:
+    """The file name kept and served: the user's name without path separators or control
+    characters, with the extension of the type read from the content (a PDF called
+    ``report.exe`` is served as ``report.pdf``)."""
+    clean = "".join(ch for ch in name.strip() if ch.isprintable() and ch not in "/\\")
+    stem = clean.rsplit(".", 1)[0].strip() if "." in clean else clean
+    return f"{(stem or 'bilaga')[:190]}.{EXTENSIONS[kind]}"

@@ -25,7 +25,7 @@ from kompetensfond.organisation.models import Employee, Gender, Occupation, OrgU
 from kompetensfond.plans.models import CostType, Strategy
 
 from ..codes import AuditAction, ErrorCode
-from ..files import EXTENSIONS, MAX_SIZE, sniff
+from ..files import EXTENSIONS, MAX_SIZE, sniff, stored_name
 from ..lifecycle import EDITABLE
 from ..models import Application, ApplicationEvent, Attachment, BudgetLine, Status
 from ..permissions import can_apply_for
@@ -200,9 +200,10 @@ def attachment_add(*, actor: Actor, application: Application, name: str,
                               fields={"file": [_("The file is larger than 10 MB.")]})
     kind = sniff(content)
     if kind is None:
-        message = _("Attach a PDF, Word (DOCX) or Excel (XLSX) file or a PNG or JPEG image.")
+        message = _("Attach a PDF, Word (DOCX) or Excel (XLSX) file or a PNG or JPEG image "
+                    "(Office files at most 100 MB unpacked).")
         raise ValidationError(message, fields={"file": [message]})
-    safe_name = (name.strip().replace("/", "_").replace("\\", "_") or "bilaga")[:200]
+    safe_name = stored_name(name, kind)
     attachment = Attachment(application=application, name=safe_name, content_type=kind,
                             size=len(content), uploaded_by=user_or_none(actor))
     attachment.file.save(f"{application.pk}.{EXTENSIONS[kind]}", ContentFile(content),
