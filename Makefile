@@ -49,9 +49,10 @@ demo: install ## Run the app on SQLite with the demo data (http://127.0.0.1:8000
 test: install system-deps lint test-sqlite test-postgres test-browser test-prod ## Every check: lint, SQLite, PostgreSQL, browser, production build
 	@echo "All checks passed."
 
-lint: install ## ruff, mypy, migrations and translations
+lint: install ## ruff, mypy, bandit, migrations and translations
 	$(VENV)/bin/ruff check src tests scripts $(wildcard benchmarks)
 	$(VENV)/bin/mypy
+	$(VENV)/bin/bandit -c pyproject.toml -r src -q
 	DJANGO_SETTINGS_MODULE=kompetensfond.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) scripts/check_messages.py
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,7 +24,8 @@ class MeApi(APIView):
     @extend_schema(responses=MeSerializer, summary="The user, their municipality and roles")
     def get(self, request: Request) -> Response:
         membership = membership_of(request.user)
-        assert membership is not None  # guaranteed by IsMunicipalityMember
+        if membership is None:  # IsMunicipalityMember lets no one else through
+            raise PermissionDenied
         return Response(
             {
                 "username": request.user.get_username(),

@@ -9,5 +9,6 @@ from enum import StrEnum
 class AuditAction(StrEnum):
     MUNICIPALITY_CREATED = "municipality.created"
     USER_CREATED = "user.created"
-    API_TOKEN_CREATED = "user.api_token_created"
-    API_TOKEN_SHOWN = "user.api_token_shown"
+    # audit action names, not passwords (bandit B105)
+    API_TOKEN_CREATED = "user.api_token_created"  # nosec B105
+    API_TOKEN_SHOWN = "user.api_token_shown"  # nosec B105

@@ -10,7 +10,8 @@ from kompetensfond.core.models import Municipality, Role, User
 from kompetensfond.organisation.models import Body, BodyKind, OrgUnit, Sector
 from kompetensfond.organisation.services import body_create, org_unit_create, org_unit_update
 
-DEMO_PASSWORD = "Kompetens-demo-2026"
+# the demo's published password (README), for its made-up users only
+DEMO_PASSWORD = "Kompetens-demo-2026"  # nosec B105
 
 ROLE_USERS = [
     # (suffix, role, first name, last name)

@@ -104,11 +104,9 @@ def contribution_record(
         errors["source"] = [_("Choose where the money comes from.")]
     elif source == ContributionSource.OTHER and not source_text.strip():
         errors["source_text"] = [_("Describe where the money comes from.")]
-    if errors:
+    if errors or decision_body is None or decision_date is None:
         raise ValidationError(_("A contribution needs the decision behind it: body, meeting "
                                 "date, § and case number."), fields=errors)
-    assert decision_body is not None
-    assert decision_date is not None
     _same_municipality(fund.municipality, decision_body)
     if decision_date > on:
         message = _("The money cannot be put into the fund before it was decided.")

@@ -127,7 +127,6 @@ def sie_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def sie_accounts(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = own_municipality(request.user)
     check(can_manage_funds(request.user, municipality))
-    assert municipality is not None
     plan = account_plan(municipality.pk)
     kinds = {kind: str(label) for kind, label in ACCOUNT_LABELS.items()}
     initial = {}

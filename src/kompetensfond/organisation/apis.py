@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from kompetensfond.core.api_support import ID_PATTERN, ErrorSerializer, id_field, id_param
-from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.core.permissions import check
 from kompetensfond.core.requests import actor_of, own_municipality
 
 from .importing.services import employee_import_confirm, employee_import_validate
@@ -231,8 +231,7 @@ class EmployeeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
         """POST a staff file: it is validated whole; without errors it is imported (all or
         nothing; 202 when it runs in the background). ``dry_run`` only validates.
         GET lists earlier imports."""
-        municipality = municipality_of(request.user)
-        assert municipality is not None
+        municipality = own_municipality(request.user)
         check(can_manage_organisation(request.user, municipality))
         if request.method == "GET":  # paginated, as documented
             page = self.paginate_queryset(employee_import_list(user=request.user))
