@@ -244,3 +244,20 @@ def test_corrected_contribution_leaves_the_capital_by_source(fund, fund_admin) -
 def test_fund_factory_default_is_usable(municipality) -> None:
     fund = FundFactory(municipality=municipality)
     assert fund_balance(fund).capital == 0
+
+
+@pytest.mark.parametrize(("start", "end", "field"), [
+    (date(2024, 1, 1), date(9999, 12, 31), "end_date"),
+    (date(1899, 1, 1), date(2024, 1, 1), "start_date"),
+    (date(2024, 1, 1), date(2034, 1, 2), "end_date"),  # ten years and a day
+])
+def test_a_fund_period_out_of_range_is_refused(municipality, ks, fund_admin, start, end,
+                                               field) -> None:
+    with pytest.raises(ValidationError) as exc:
+        fund_create(actor=fund_admin, municipality=municipality, name="Lång", owning_body=ks,
+                    start_date=start, end_date=end)
+    assert field in exc.value.fields
+    assert not Fund.objects.filter(name="Lång").exists()
+    # exactly ten years is allowed
+    fund_create(actor=fund_admin, municipality=municipality, name="Tio år", owning_body=ks,
+                start_date=date(2024, 1, 1), end_date=date(2034, 1, 1))

@@ -4,7 +4,7 @@ kompetensfond.ledger.services; these services create the decided objects and pos
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from kompetensfond.audit.services import record_event
 from kompetensfond.core.actors import Actor, user_or_none
-from kompetensfond.core.errors import ConflictError, ValidationError
+from kompetensfond.core.errors import ConflictError, ValidationError, check_dates
 from kompetensfond.core.i18n import record_language
 from kompetensfond.core.models import Municipality
 from kompetensfond.core.money import positive_amount
@@ -27,6 +27,8 @@ from kompetensfond.organisation.services import paragraph_take
 from .codes import AuditAction, ErrorCode
 from .models import Contribution, ContributionSource, Earmark, Fund, FundStatus
 from .permissions import can_manage_funds
+
+MAX_FUND_YEARS = 10  # a fund's period at most (Södertälje's ran four years)
 
 
 def _required(value: str, field: str, message: str) -> str:
@@ -50,8 +52,13 @@ def fund_create(
     check(can_manage_funds(actor, municipality))
     name = _required(name, "name", _("Enter a name."))
     _same_municipality(municipality, owning_body)
+    check_dates(start_date=start_date, end_date=end_date)
     if end_date < start_date:
         message = _("The end date must be on or after the start date.")
+        raise ValidationError(message, fields={"end_date": [message]})
+    if end_date > date(start_date.year + MAX_FUND_YEARS, start_date.month, 1) + timedelta(
+            days=start_date.day - 1):
+        message = _("A fund's period is at most %(years)s years.") % {"years": MAX_FUND_YEARS}
         raise ValidationError(message, fields={"end_date": [message]})
     if Fund.objects.filter(municipality=municipality, name=name).exists():
         raise ConflictError(_("A fund with that name already exists."))
@@ -104,6 +111,7 @@ def contribution_record(
         errors["source"] = [_("Choose where the money comes from.")]
     elif source == ContributionSource.OTHER and not source_text.strip():
         errors["source_text"] = [_("Describe where the money comes from.")]
+    check_dates(on=on, decision_date=decision_date)
     if errors or decision_body is None or decision_date is None:
         raise ValidationError(_("A contribution needs the decision behind it: body, meeting "
                                 "date, § and case number."), fields=errors)

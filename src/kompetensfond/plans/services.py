@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from kompetensfond.audit.services import record_event
 from kompetensfond.core.actors import Actor
-from kompetensfond.core.errors import ConflictError, ValidationError
+from kompetensfond.core.errors import ConflictError, ValidationError, check_dates
 from kompetensfond.core.models import Municipality, User
 from kompetensfond.core.money import format_money, to_money
 from kompetensfond.core.permissions import check
@@ -61,6 +61,7 @@ def plan_create(*, actor: Actor, municipality: Municipality, title: str,
     title = title.strip()
     if not title:
         raise _invalid("title", _("Enter a name."))
+    check_dates(valid_from=valid_from, valid_to=valid_to)
     if valid_to < valid_from:
         raise _invalid("valid_to", _("The end date must be on or after the start date."))
     plan = Plan.objects.create(municipality=municipality, title=title, valid_from=valid_from,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kompetensfond.audit.services import record_event
 from kompetensfond.core.actors import Actor, user_or_none
-from kompetensfond.core.errors import ConflictError, ValidationError
+from kompetensfond.core.errors import FIRST_DATE, LAST_DATE, ConflictError, ValidationError
 from kompetensfond.core.models import User
 from kompetensfond.core.money import MONEY_MAX, positive_amount, to_money
 from kompetensfond.core.permissions import check
@@ -58,6 +58,10 @@ def _clean(fund: Fund, unit: OrgUnit, values: dict[str, Any], lines: Sequence[Li
     if any(s.plan.municipality_id != fund.municipality_id for s in strategies):
         errors["strategies"] = [_("A strategy belongs to another municipality.")]
     start, end = values.get("start_date"), values.get("end_date")
+    for field, value in (("start_date", start), ("end_date", end)):
+        if value and not FIRST_DATE <= value <= LAST_DATE:
+            errors[field] = [_("Enter a date between %(first)s and %(last)s.")
+                             % {"first": FIRST_DATE.isoformat(), "last": LAST_DATE.isoformat()}]
     if start and end and end < start:
         errors["end_date"] = [_("The end date must be on or after the start date.")]
     try:
