@@ -34,3 +34,65 @@ def test_an_e_mail_subject_is_one_line_and_the_body_plain_text(
     assert mail.subject == 'Ny ansökan: Kurs i <samtal> & "bemötande"'
     assert '<samtal> & "bemötande"' in mail.body
     assert "&amp;" not in mail.body
+
+
+def _request(remote: str, forwarded: str = ""):  # type: ignore[no-untyped-def]
+    from django.test import RequestFactory
+
+    meta = {"REMOTE_ADDR": remote}
+    if forwarded:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded
+    return RequestFactory().get("/", **meta)
+
+
+def test_the_client_address_comes_only_from_trusted_proxies(settings) -> None:
+    from kompetensfond.core.middleware import client_ip
+
+    spoofed = _request("10.0.0.5", forwarded="6.6.6.6, 198.51.100.7")
+    settings.TRUSTED_PROXY_COUNT = 0  # on the internet: headers are the client's words
+    assert client_ip(spoofed) == "10.0.0.5"
+    settings.TRUSTED_PROXY_COUNT = 1  # behind one load balancer: what it appended
+    assert client_ip(spoofed) == "198.51.100.7"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_ip(spoofed) == "6.6.6.6"
+    assert client_ip(_request("10.0.0.5", forwarded="198.51.100.7")) == "10.0.0.5"
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_a_client_cannot_lock_someone_else_out(client, settings,
+                                                              fund_admin) -> None:
+    from tests.factories import PASSWORD
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(settings.AXES_FAILURE_LIMIT):  # an attacker guessing, from 203.0.113.9
+        client.post("/logga-in/", {"username": fund_admin.username, "password": "fel"},
+                    REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    locked = client.post("/logga-in/", {"username": fund_admin.username, "password": PASSWORD},
+                         REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    assert locked.status_code == 429
+    # the user, from their own address through the same load balancer, still logs in
+    response = client.post("/logga-in/", {"username": fund_admin.username,
+                                          "password": PASSWORD},
+                           REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_signed_in_pages_are_not_stored_and_sessions_end_when_idle(client, viewer,
+                                                                   settings) -> None:
+    client.force_login(viewer)
+    response = client.get("/fonder/")
+    assert response["Cache-Control"] == "no-store"
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 3600
+
+
+@pytest.mark.django_db
+def test_a_form_without_its_csrf_token_gets_a_swedish_page(viewer) -> None:
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(viewer)
+    response = client.post("/ansokningar/sammantraden/ny/", {})
+    assert response.status_code == 403
+    assert "Formuläret kunde inte skickas" in response.content.decode()

@@ -16,14 +16,30 @@ from .context import request_id_var
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+def client_ip(request: HttpRequest) -> str:
+    """The client's address. Directly on the internet (``TRUSTED_PROXY_COUNT`` 0) it is
+    ``REMOTE_ADDR``, whatever headers say. Behind n trusted proxies (load balancers) it is
+    the n-th address from the right of ``X-Forwarded-For``: each proxy appends the address
+    it was called from, so what lies further left was written by the client and is
+    ignored (else anyone could pose as any address, and lock any user out of login)."""
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in
+                 str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",") if part.strip()]
+    return forwarded[-count] if len(forwarded) >= count else remote
+
+
 class RequestIdMiddleware:
-    """Takes ``X-Request-ID`` from a trusted proxy (or makes one) and echoes it back."""
+    """Takes ``X-Request-ID`` from a trusted proxy (only when the app runs behind one) or
+    makes one, and echoes it back."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
+        incoming = request.headers.get("X-Request-ID", "") if settings.TRUSTED_PROXY_COUNT else ""
         request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
         try:
@@ -47,3 +63,18 @@ class SwedishFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class NoStoreMiddleware:
+    """Pages for signed-in users hold the municipality's data (often personal data):
+    browsers and proxies must not keep them (``Cache-Control: no-store``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response

@@ -75,3 +75,9 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = str(exception) if exception and str(exception) else ""
     return render(request, "403.html", {"exception": message}, status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """The page for a form sent without a valid CSRF token (an old tab, cookies off), in
+    the user's language instead of Django's English one."""
+    return render(request, "csrf_failure.html", status=403)
