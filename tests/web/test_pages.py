@@ -71,7 +71,13 @@ def test_base_layout_has_skip_link_landmarks_and_local_htmx(client, fund_admin) 
 
 
 @pytest.mark.django_db
-def test_responses_carry_csp_and_request_id(client) -> None:
+def test_responses_carry_csp_and_request_id(client, settings) -> None:
+    # on the internet a client's own X-Request-ID is not trusted: one is made
+    response = client.get(reverse("login"), HTTP_X_REQUEST_ID="abc-123")
+    assert len(response["X-Request-ID"]) == 32
+    assert response["X-Request-ID"] != "abc-123"
+    # behind a trusted proxy the proxy's id is kept, for tracing a request end to end
+    settings.TRUSTED_PROXY_COUNT = 1
     response = client.get(reverse("login"), HTTP_X_REQUEST_ID="abc-123")
     assert response["X-Request-ID"] == "abc-123"
     csp = response["Content-Security-Policy"]
