@@ -338,3 +338,33 @@ def test_a_csv_with_an_absurd_number_of_columns_or_rows_is_refused(monkeypatch) 
     monkeypatch.setattr(reading, "MAX_ROWS", 3)
     with pytest.raises(reading.FileReadError, match="rader"):
         reading.read_table(b"anst\xc3\xa4llningsnummer\n1\n2\n3\n4\n")
+
+
+def test_the_file_is_deleted_once_imported_and_only_case_officers_see_imports(
+        client, api_client, fund_admin, municipality, units) -> None:
+    import hashlib
+
+    from django.core.exceptions import PermissionDenied
+    from django.urls import reverse
+
+    from kompetensfond.core.models import Role
+    from kompetensfond.organisation.importing.services import employee_import_confirm
+    from kompetensfond.organisation.models import EmployeeImport
+    from kompetensfond.organisation.selectors import employee_import_list
+    from tests.factories import member
+
+    content = csv_bytes([row("90001", cost_centre="4110")])
+    job = validate(fund_admin, municipality, content)
+    assert bytes(EmployeeImport.objects.get(pk=job.pk).content) == content  # for remapping
+    employee_import_confirm(actor=fund_admin, job=job, background=False)
+    stored = EmployeeImport.objects.get(pk=job.pk)
+    assert bytes(stored.content) == b""  # the HR file's personal data is gone
+    assert stored.file_sha256 == hashlib.sha256(content).hexdigest()
+    assert stored.row_count == 1
+    employee = member(municipality, Role.EMPLOYEE, username="mira")
+    with pytest.raises(PermissionDenied):
+        employee_import_list(user=employee)
+    api_client.force_authenticate(employee)
+    assert api_client.get(reverse("employee-import-status", args=[job.pk])).status_code == 403
+    client.force_login(employee)
+    assert client.get(reverse("organisation:import-progress", args=[job.pk])).status_code == 403

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from kompetensfond.core.permissions import (
+    check,
     managed_unit_ids,
     municipality_of,
     reads_whole_municipality,
@@ -170,7 +171,13 @@ def occupation_choices() -> QuerySet[Occupation]:
 
 
 def employee_import_list(*, user: Any) -> QuerySet[EmployeeImport]:
-    return EmployeeImport.objects.filter(municipality=_municipality_or_404(user)).defer(
+    """The municipality's staff imports, for its case officers only: their errors and
+    previews quote the HR file's rows (personal data)."""
+    from .permissions import can_manage_organisation
+
+    municipality = _municipality_or_404(user)
+    check(can_manage_organisation(user, municipality))
+    return EmployeeImport.objects.filter(municipality=municipality).defer(
         "content").select_related("created_by")
 
 

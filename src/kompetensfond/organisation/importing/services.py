@@ -273,7 +273,8 @@ def employee_import_apply(*, actor: Actor, job_id: int) -> EmployeeImport:
     job.finished_at = timezone.now()
     job.counts = {"rows": total, **plan.counts(), "ended": ended}
     job.preview = _preview(plan) if not job.preview else job.preview
-    job.save(update_fields=["status", "finished_at", "counts", "preview"])
+    job.content = b""  # the file's personal data goes; its hash and row count stay
+    job.save(update_fields=["status", "finished_at", "counts", "preview", "content"])
     record_event(actor=actor, action=AuditAction.IMPORT_APPLIED, obj=job, changes=job.counts)
     return job
 
@@ -285,7 +286,8 @@ def employee_import_fail(*, actor: Actor, job_id: int, reason: str) -> EmployeeI
     job.status = ImportStatus.FAILED
     job.file_error = reason
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "file_error", "finished_at"])
+    job.content = b""  # the file's personal data goes; its hash and row count stay
+    job.save(update_fields=["status", "file_error", "finished_at", "content"])
     record_event(actor=actor, action=AuditAction.IMPORT_FAILED, obj=job,
                  changes={"reason": reason})
     return job
