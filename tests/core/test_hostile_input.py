@@ -96,3 +96,37 @@ def test_a_form_without_its_csrf_token_gets_a_swedish_page(viewer) -> None:
     response = client.post("/ansokningar/sammantraden/ny/", {})
     assert response.status_code == 403
     assert "Formuläret kunde inte skickas" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_control_characters_are_refused_at_input_in_forms_and_the_api(client, api_client,
+                                                                      world) -> None:
+    from django.urls import reverse
+
+    from kompetensfond.applications.models import Application
+
+    client.force_login(world.manager)
+    page = client.post(reverse("applications:create"), {
+        "fund": world.fund.pk, "unit": world.unit.pk, "title": "Kurs\x07 i samtal",
+        "purpose": "Rad ett\r\nrad två\tmed tabb", "strategies": [world.strategy.pk],
+        "participants_women": "1", "participants_men": "0", "participants_other": "0",
+        "budget-TOTAL_FORMS": "1", "budget-INITIAL_FORMS": "0", "budget-MIN_NUM_FORMS": "0",
+        "budget-MAX_NUM_FORMS": "30", "budget-0-cost_type": "course_fee",
+        "budget-0-year": "2026", "budget-0-amount": "1000"}).content.decode()
+    assert "kontrolltecken" in page
+    api_client.force_authenticate(world.manager)
+    response = api_client.post(reverse("application-list"), {
+        "fund": world.fund.pk, "unit": world.unit.pk, "title": "Kurs\x00", "participants_women": 1,
+        "budget": [{"cost_type": "course_fee", "year": 2026, "amount": "1000.00"}]},
+        format="json")
+    assert response.status_code == 400
+    assert "title" in response.json()["fields"]
+    assert not Application.objects.exists()
+    # tabs and line breaks in multi-line text are fine
+    ok = api_client.post(reverse("application-list"), {
+        "fund": world.fund.pk, "unit": world.unit.pk, "title": "Kurs",
+        "purpose": "Rad ett\r\nrad två\tmed tabb", "participants_women": 1,
+        "strategies": [world.strategy.pk],
+        "budget": [{"cost_type": "course_fee", "year": 2026, "amount": "1000.00"}]},
+        format="json")
+    assert ok.status_code == 201, ok.json()

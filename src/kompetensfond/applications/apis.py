@@ -20,6 +20,7 @@ from kompetensfond.core.models import User
 from kompetensfond.core.money import as_api_string
 from kompetensfond.core.permissions import check
 from kompetensfond.core.requests import actor_of
+from kompetensfond.core.text import ApiTextField
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
 from kompetensfond.organisation.selectors import body_list, occupation_choices, org_unit_list
@@ -58,7 +59,7 @@ from .services import (
 class BudgetLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
     cost_type = serializers.ChoiceField(choices=CostType.choices)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    amount = serializers.CharField(help_text='Decimal string, e.g. "120000.00".')
+    amount = ApiTextField(help_text='Decimal string, e.g. "120000.00".')
 
 
 class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -102,31 +103,31 @@ class ApplicationSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 class ApplicationCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     fund = id_field()
     unit = id_field()
-    title = serializers.CharField(max_length=200)
-    purpose = serializers.CharField(required=False, allow_blank=True, default="")
-    expected_effect = serializers.CharField(required=False, allow_blank=True, default="")
+    title = ApiTextField(max_length=200)
+    purpose = ApiTextField(required=False, allow_blank=True, default="")
+    expected_effect = ApiTextField(required=False, allow_blank=True, default="")
     strategies = serializers.ListField(child=id_field(), required=False,
                                        default=list)
-    occupations = serializers.ListField(child=serializers.CharField(), required=False,
+    occupations = serializers.ListField(child=ApiTextField(), required=False,
                                         default=list, help_text="SSYK codes")
-    employee_numbers = serializers.ListField(child=serializers.CharField(), required=False,
+    employee_numbers = serializers.ListField(child=ApiTextField(), required=False,
                                              default=list,
                                              help_text="named participants (employee numbers)")
     participants_women = people_field(default=0)
     participants_men = people_field(default=0)
     participants_other = people_field(default=0)
-    cofunding = serializers.CharField(required=False, default="0")
+    cofunding = ApiTextField(required=False, default="0")
     budget = BudgetLineSerializer(many=True)
 
 
 class ReasonSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class RecommendSerializer(serializers.Serializer):  # type: ignore[type-arg]
     outcome = serializers.ChoiceField(choices=Outcome.choices)
-    amount = serializers.CharField(required=False, allow_null=True, default=None)
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    amount = ApiTextField(required=False, allow_null=True, default=None)
+    reason = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class DecideSerializer(RecommendSerializer):
@@ -136,13 +137,13 @@ class DecideSerializer(RecommendSerializer):
     paragraph = serializers.IntegerField(
         required=False, allow_null=True, default=None, min_value=1, max_value=100_000,
         help_text="The § in the minutes (meeting decisions); omitted: the body's next.")
-    conditions = serializers.CharField(required=False, allow_blank=True, default="")
-    case_number = serializers.CharField(required=False, allow_blank=True, default="")
+    conditions = ApiTextField(required=False, allow_blank=True, default="")
+    case_number = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class ChangeDecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    amount = serializers.CharField(help_text='The new granted amount, e.g. "120000.00".')
-    reason = serializers.CharField(help_text="The decision behind the change.")
+    amount = ApiTextField(help_text='The new granted amount, e.g. "120000.00".')
+    reason = ApiTextField(help_text="The decision behind the change.")
     on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
@@ -152,12 +153,12 @@ class AssignSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class ReviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
     conflict = serializers.BooleanField(required=False, allow_null=True, default=None)
-    conflict_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    conflict_reason = ApiTextField(required=False, allow_blank=True, default="")
     scores = serializers.DictField(child=serializers.IntegerField(allow_null=True, min_value=1,
                                                                   max_value=5),
                                    required=False, help_text="criterion id → 1–5 or null "
                                    "(not applicable)")
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = ApiTextField(required=False, allow_blank=True, default="")
 
     def validate_scores(self, scores: dict[str, Any]) -> dict[int, int | None]:
         """Criterion ids as keys: whole numbers (a 400 otherwise, never a crash)."""

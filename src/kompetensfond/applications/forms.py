@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.forms import DateInput, MoneyFormField
 from kompetensfond.core.models import User
+from kompetensfond.core.text import TextField
 from kompetensfond.funds.models import Earmark, Fund
 from kompetensfond.organisation.models import Body, Occupation, OrgUnit
 from kompetensfond.plans.models import CostType, Strategy
@@ -17,10 +18,10 @@ from .models import PROPOSAL_CHOICES, Application
 class ApplicationForm(forms.Form):
     fund = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none())
     unit = forms.ModelChoiceField(label=_("Applying unit"), queryset=OrgUnit.objects.none())
-    title = forms.CharField(label=_("Title"), max_length=200)
-    purpose = forms.CharField(label=_("Purpose"), required=False,
+    title = TextField(label=_("Title"), max_length=200)
+    purpose = TextField(label=_("Purpose"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
-    expected_effect = forms.CharField(label=_("Expected effect"), required=False,
+    expected_effect = TextField(label=_("Expected effect"), required=False,
                                       widget=forms.Textarea(attrs={"rows": 3}))
     strategies = forms.ModelMultipleChoiceField(
         label=_("Strategies in the competence-supply plan"), required=False,
@@ -34,7 +35,7 @@ class ApplicationForm(forms.Form):
     participants_men = forms.IntegerField(label=_("Participants: men"), min_value=0, initial=0)
     participants_other = forms.IntegerField(label=_("Participants: other or not stated"),
                                             min_value=0, initial=0)
-    employee_numbers = forms.CharField(
+    employee_numbers = TextField(
         label=_("Named participants"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Employee numbers from the staff register, one per line. When given, "
                     "the counts by gender are taken from them."))
@@ -76,14 +77,14 @@ BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=4, max_num=30)
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = TextField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RecommendForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Proposed decision"), widget=forms.RadioSelect,
                                 choices=PROPOSAL_CHOICES)
     amount = MoneyFormField(label=_("Amount, when granted in part"), required=False)
-    reason = forms.CharField(label=_("Reasons"), required=False,
+    reason = TextField(label=_("Reasons"), required=False,
                              widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -91,11 +92,11 @@ class DelegatedDecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect,
                                 choices=PROPOSAL_CHOICES)
     amount = MoneyFormField(label=_("Amount, when granted in part"), required=False)
-    conditions = forms.CharField(label=_("Conditions"), required=False,
+    conditions = TextField(label=_("Conditions"), required=False,
                                  widget=forms.Textarea(attrs={"rows": 2}))
-    reason = forms.CharField(label=_("Reasons"), required=False,
+    reason = TextField(label=_("Reasons"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
-    case_number = forms.CharField(label=_("Case number (dnr)"), max_length=60, required=False)
+    case_number = TextField(label=_("Case number (dnr)"), max_length=60, required=False)
 
 
 class MeetingDecisionForm(DelegatedDecisionForm):
@@ -117,7 +118,7 @@ class DecisionForm(MeetingDecisionForm):
 class ChangeDecisionForm(forms.Form):
     amount = MoneyFormField(label=_("New granted amount"))
     on = forms.DateField(label=_("Date of the change"), widget=DateInput())
-    reason = forms.CharField(label=_("Decision behind the change (body, date, §)"),
+    reason = TextField(label=_("Decision behind the change (body, date, §)"),
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -160,12 +161,12 @@ class ConflictForm(forms.Form):
         widget=forms.RadioSelect, coerce=lambda v: v == "yes",
         choices=[("no", _("No, I have no conflict of interest")),
                  ("yes", _("Yes, I have a conflict of interest"))])
-    reason = forms.CharField(label=_("About the conflict of interest"), required=False,
+    reason = TextField(label=_("About the conflict of interest"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ScoreForm(forms.Form):
-    comment = forms.CharField(label=_("Comment"), required=False,
+    comment = TextField(label=_("Comment"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, criteria: Any, **kwargs: Any) -> None:
@@ -186,7 +187,7 @@ class ScoreForm(forms.Form):
 
 
 class CriterionForm(forms.Form):
-    name = forms.CharField(label=_("Criterion"), max_length=120)
+    name = TextField(label=_("Criterion"), max_length=120)
     weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=10, initial=1,
                                 help_text=_("1–10: how much the criterion counts."))
 

@@ -9,12 +9,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from kompetensfond.core.text import ApiTextField
+
 from .permissions import membership_of, roles_of
 
 
 class MeSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    username = serializers.CharField()
-    name = serializers.CharField()
+    username = ApiTextField()
+    name = ApiTextField()
     email = serializers.EmailField()
     municipality = serializers.DictField()
     roles = serializers.ListField(child=serializers.DictField())

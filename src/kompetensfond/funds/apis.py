@@ -19,6 +19,7 @@ from kompetensfond.core.api_support import ID_PATTERN, id_field
 from kompetensfond.core.money import as_api_string
 from kompetensfond.core.permissions import check
 from kompetensfond.core.requests import actor_of, own_municipality
+from kompetensfond.core.text import ApiTextField
 from kompetensfond.ledger.models import TransactionKind
 from kompetensfond.ledger.permissions import can_view_ledger
 from kompetensfond.ledger.selectors import Balance, fund_balances, fund_dashboard, transaction_list
@@ -49,15 +50,15 @@ class FundSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class FundCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    name = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    name = ApiTextField(max_length=200)
+    description = ApiTextField(required=False, allow_blank=True, default="")
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     owning_body = id_field()
 
 
 class ContributionSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    decision_reference = serializers.CharField(read_only=True)
+    decision_reference = ApiTextField(read_only=True)
 
     class Meta:
         model = Contribution
@@ -66,17 +67,17 @@ class ContributionSerializer(serializers.ModelSerializer):  # type: ignore[type-
 
 
 class ContributionCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    amount = serializers.CharField(help_text="Decimal string, e.g. \"100000000.00\".")
+    amount = ApiTextField(help_text="Decimal string, e.g. \"100000000.00\".")
     date = serializers.DateField()
     source = serializers.ChoiceField(choices=ContributionSource.choices)  # type: ignore[assignment]
-    source_text = serializers.CharField(required=False, allow_blank=True, default="")
+    source_text = ApiTextField(required=False, allow_blank=True, default="")
     decision_body = id_field()
     decision_date = serializers.DateField()
     paragraph = serializers.IntegerField(
         min_value=1, max_value=100_000, required=False, allow_null=True, default=None,
         help_text="§ in the body's minutes; omitted: the next free § in the register.")
-    case_number = serializers.CharField(max_length=60)
-    idempotency_key = serializers.CharField(required=False, max_length=100)
+    case_number = ApiTextField(max_length=60)
+    idempotency_key = ApiTextField(required=False, max_length=100)
 
 
 class EarmarkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -94,11 +95,11 @@ class EarmarkSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class EarmarkCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    name = serializers.CharField(max_length=200)
-    amount = serializers.CharField()
-    purpose = serializers.CharField(required=False, allow_blank=True, default="")
+    name = ApiTextField(max_length=200)
+    amount = ApiTextField()
+    purpose = ApiTextField(required=False, allow_blank=True, default="")
     administration = id_field(required=False, allow_null=True)
-    occupations = serializers.ListField(child=serializers.CharField(), required=False,
+    occupations = serializers.ListField(child=ApiTextField(), required=False,
                                         help_text="SSYK codes")
     strategies = serializers.ListField(child=id_field(), required=False,
                                        help_text="ids of strategies of the municipality's plans")
@@ -108,15 +109,15 @@ class EarmarkCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class TransactionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     date = serializers.DateField()
-    kind = serializers.CharField()
-    text = serializers.CharField()
+    kind = ApiTextField()
+    text = ApiTextField()
     amount = serializers.DecimalField(max_digits=14, decimal_places=2)
     earmark = serializers.IntegerField(source="earmark_id", allow_null=True)
     org_unit = serializers.IntegerField(source="org_unit_id", allow_null=True)
-    source_type = serializers.CharField()
-    source_id = serializers.CharField()
+    source_type = ApiTextField()
+    source_id = ApiTextField()
     reverses = serializers.IntegerField(source="reverses_id", allow_null=True)
-    reason = serializers.CharField()
+    reason = ApiTextField()
     created_at = serializers.DateTimeField()
 
 
@@ -205,11 +206,11 @@ class FundViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
                         status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=inline_serializer(name="FundBalance", fields={
-        "fund": serializers.IntegerField(), "status": serializers.CharField(),
-        "days_left": serializers.IntegerField(), "capital": serializers.CharField(),
-        "available": serializers.CharField(), "unearmarked": serializers.CharField(),
-        "earmarked": serializers.CharField(), "reserved": serializers.CharField(),
-        "committed": serializers.CharField(), "disbursed": serializers.CharField(),
+        "fund": serializers.IntegerField(), "status": ApiTextField(),
+        "days_left": serializers.IntegerField(), "capital": ApiTextField(),
+        "available": ApiTextField(), "unearmarked": ApiTextField(),
+        "earmarked": ApiTextField(), "reserved": ApiTextField(),
+        "committed": ApiTextField(), "disbursed": ApiTextField(),
         "earmarks": serializers.ListField(child=serializers.DictField()),
         "administrations": serializers.ListField(child=serializers.DictField()),
         "months": serializers.ListField(child=serializers.DictField())}))

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.forms import DateInput, MoneyFormField
+from kompetensfond.core.text import TextField
 from kompetensfond.organisation.models import Body, Occupation, OrgUnit
 from kompetensfond.plans.models import Strategy
 
@@ -13,8 +14,8 @@ from .models import ContributionSource
 
 
 class FundForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
-    description = forms.CharField(label=_("Purpose"), required=False,
+    name = TextField(label=_("Name"), max_length=200)
+    description = TextField(label=_("Purpose"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
     owning_body = forms.ModelChoiceField(label=_("Owning body"), queryset=Body.objects.none(),
                                          help_text=_("The body that decides on the fund."))
@@ -32,7 +33,7 @@ class ContributionForm(forms.Form):
     on = forms.DateField(label=_("Date in the fund"), widget=DateInput(),
                          help_text=_("The day the money is put into the fund."))
     source = forms.ChoiceField(label=_("Source"), choices=ContributionSource.choices)
-    source_text = forms.CharField(label=_("Source, in words"), required=False, max_length=200,
+    source_text = TextField(label=_("Source, in words"), required=False, max_length=200,
                                   help_text=_("For example “Result for the year 2017”. "
                                               "Required when the source is Other."))
     decision_body = forms.ModelChoiceField(label=_("Decided by"), queryset=Body.objects.none())
@@ -40,7 +41,7 @@ class ContributionForm(forms.Form):
     paragraph = forms.IntegerField(
         label=_("§ in the minutes"), min_value=1, max_value=100_000, required=False,
         help_text=_("Leave empty to take the body's next § in the register."))
-    case_number = forms.CharField(label=_("Case number (dnr)"), max_length=60)
+    case_number = TextField(label=_("Case number (dnr)"), max_length=60)
 
     def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -48,9 +49,9 @@ class ContributionForm(forms.Form):
 
 
 class EarmarkForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = TextField(label=_("Name"), max_length=200)
     amount = MoneyFormField(label=_("Amount"))
-    purpose = forms.CharField(label=_("Purpose"), required=False,
+    purpose = TextField(label=_("Purpose"), required=False,
                               widget=forms.Textarea(attrs={"rows": 3}))
     administration = forms.ModelChoiceField(
         label=_("Only for the administration"), queryset=OrgUnit.objects.none(), required=False,

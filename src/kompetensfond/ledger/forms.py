@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.forms import DateInput
+from kompetensfond.core.text import TextField
 from kompetensfond.funds.models import Earmark
 from kompetensfond.organisation.models import OrgUnit
 
@@ -32,7 +33,7 @@ class LedgerFilterForm(forms.Form):
 
 
 class ReverseForm(forms.Form):
-    reason = forms.CharField(label=_("Reason for the correction"),
+    reason = TextField(label=_("Reason for the correction"),
                              widget=forms.Textarea(attrs={"rows": 3}))
     on = forms.DateField(label=_("Date of the correction"), widget=DateInput())
 
@@ -46,5 +47,5 @@ class SieAccountForm(forms.Form):
             self.fields[f"{kind}_number"] = forms.RegexField(
                 label=_("%(label)s: account") % {"label": label}, regex=r"^\d{4,6}$",
                 max_length=6, error_messages={"invalid": _("Enter 4 to 6 digits.")})
-            self.fields[f"{kind}_name"] = forms.CharField(
+            self.fields[f"{kind}_name"] = TextField(
                 label=_("%(label)s: name") % {"label": label}, max_length=100)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from kompetensfond.core.api_support import ID_PATTERN, ErrorSerializer, id_field, id_param
 from kompetensfond.core.permissions import check
 from kompetensfond.core.requests import actor_of, own_municipality
+from kompetensfond.core.text import ApiTextField
 
 from .importing.services import employee_import_confirm, employee_import_validate
 from .models import (
@@ -44,8 +45,8 @@ class BodySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class BodyCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    name = serializers.CharField(max_length=150)
-    short_name = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    name = ApiTextField(max_length=150)
+    short_name = ApiTextField(max_length=20, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=BodyKind.choices)
     parent = id_field(required=False, allow_null=True)  # type: ignore[assignment]
 
@@ -58,8 +59,8 @@ class OrgUnitSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class OrgUnitWriteSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    name = serializers.CharField(max_length=150, required=False)
-    cost_centre = serializers.CharField(max_length=20, required=False)
+    name = ApiTextField(max_length=150, required=False)
+    cost_centre = ApiTextField(max_length=20, required=False)
     sector = serializers.ChoiceField(choices=Sector.choices, required=False)
     parent = id_field(required=False, allow_null=True)  # type: ignore[assignment]
     responsible_body = id_field(required=False, allow_null=True)
@@ -175,8 +176,8 @@ class OccupationViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg
 
 
 class EmployeeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    ssyk = serializers.CharField(source="occupation.ssyk_code", default=None, read_only=True)
-    cost_centre = serializers.CharField(source="unit.cost_centre", read_only=True)
+    ssyk = ApiTextField(source="occupation.ssyk_code", default=None, read_only=True)
+    cost_centre = ApiTextField(source="unit.cost_centre", read_only=True)
 
     class Meta:
         model = Employee

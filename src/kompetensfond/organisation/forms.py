@@ -5,6 +5,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kompetensfond.core.text import TextField
+
 from .importing.columns import COLUMNS
 from .models import Body, Gender, Occupation, OrgUnit, Sector
 
@@ -12,7 +14,7 @@ STATUS_CHOICES = [("active", _("Employed")), ("ended", _("Ended")), ("all", _("A
 
 
 class EmployeeFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False,
+    q = TextField(label=_("Search"), required=False,
                         help_text=_("Name, employee number or e-mail"))
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(),
                                   required=False, empty_label=_("All units"))
@@ -60,8 +62,8 @@ class ImportConfirmForm(forms.Form):
 
 
 class OrgUnitForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
-    cost_centre = forms.CharField(label=_("Cost centre"), max_length=20)
+    name = TextField(label=_("Name"), max_length=150)
+    cost_centre = TextField(label=_("Cost centre"), max_length=20)
     sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices)
     parent = forms.ModelChoiceField(label=_("Part of"), queryset=OrgUnit.objects.none(),
                                     required=False,

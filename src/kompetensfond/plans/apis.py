@@ -15,6 +15,7 @@ from kompetensfond.core.api_support import ID_PATTERN, id_field, people_field
 from kompetensfond.core.money import as_api_string, parse_money
 from kompetensfond.core.permissions import check
 from kompetensfond.core.requests import actor_of, own_municipality
+from kompetensfond.core.text import ApiTextField
 from kompetensfond.funds.permissions import can_view_funds
 
 from .checks import ApplicationData, BudgetLine, delegate_for, guideline_check
@@ -32,8 +33,8 @@ from .services import plan_create, strategy_create
 
 
 class TargetSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    occupation_from = serializers.CharField(source="occupation_from.ssyk_code", default=None)
-    occupation_to = serializers.CharField(source="occupation_to.ssyk_code", default=None)
+    occupation_from = ApiTextField(source="occupation_from.ssyk_code", default=None)
+    occupation_to = ApiTextField(source="occupation_to.ssyk_code", default=None)
 
     class Meta:
         model = Target
@@ -52,7 +53,7 @@ class StrategySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 class PlanSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     shortage_occupations: Any = serializers.SlugRelatedField(many=True, read_only=True,
                                                              slug_field="ssyk_code")
-    decision_reference = serializers.CharField(read_only=True)
+    decision_reference = ApiTextField(read_only=True)
 
     class Meta:
         model = Plan
@@ -64,9 +65,9 @@ class PlanSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 
 
 class StrategyCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    code = serializers.CharField(max_length=20)
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    code = ApiTextField(max_length=20)
+    title = ApiTextField(max_length=200)
+    description = ApiTextField(required=False, allow_blank=True, default="")
 
 
 class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -109,7 +110,7 @@ class PlanViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # ty
 
 
 class RoundSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    name = serializers.CharField()
+    name = ApiTextField()
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
 
@@ -135,16 +136,16 @@ class GuidelineSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
 
 class CheckLineSerializer(serializers.Serializer):  # type: ignore[type-arg]
     cost_type = serializers.ChoiceField(choices=CostType.choices)
-    amount = serializers.CharField()
+    amount = ApiTextField()
 
 
 class CheckSerializer(serializers.Serializer):  # type: ignore[type-arg]
     budget = CheckLineSerializer(many=True)
     participants = people_field()
-    cofunding = serializers.CharField(required=False, default="0")
+    cofunding = ApiTextField(required=False, default="0")
     strategies = serializers.ListField(child=id_field(), required=False,
                                        default=list)
-    occupations = serializers.ListField(child=serializers.CharField(), required=False,
+    occupations = serializers.ListField(child=ApiTextField(), required=False,
                                         default=list, help_text="SSYK codes")
     at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 

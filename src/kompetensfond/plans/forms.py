@@ -7,13 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.forms import DateInput, MoneyFormField
 from kompetensfond.core.models import Role, User
+from kompetensfond.core.text import TextField
 from kompetensfond.organisation.models import Body, Occupation
 
 from .models import CostType, Plan, TargetKind
 
 
 class PlanForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = TextField(label=_("Title"), max_length=200)
     valid_from = forms.DateField(label=_("Valid from"), widget=DateInput())
     valid_to = forms.DateField(label=_("Valid to"), widget=DateInput())
 
@@ -22,7 +23,7 @@ class AdoptForm(forms.Form):
     adopted_by = forms.ModelChoiceField(label=_("Adopted by"), queryset=Body.objects.none())
     adopted_on = forms.DateField(label=_("Meeting date"), widget=DateInput())
     paragraph = forms.IntegerField(label=_("§ in the minutes"), min_value=1)
-    case_number = forms.CharField(label=_("Case number (dnr)"), max_length=60, required=False)
+    case_number = TextField(label=_("Case number (dnr)"), max_length=60, required=False)
 
     def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -30,15 +31,15 @@ class AdoptForm(forms.Form):
 
 
 class StrategyForm(forms.Form):
-    code = forms.CharField(label=_("Code"), max_length=20, help_text=_("For example S1."))
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(label=_("Description"), required=False,
+    code = TextField(label=_("Code"), max_length=20, help_text=_("For example S1."))
+    title = TextField(label=_("Title"), max_length=200)
+    description = TextField(label=_("Description"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class TargetForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=TargetKind.choices)
-    description = forms.CharField(
+    description = TextField(
         label=_("Description"), max_length=200,
         help_text=_("For example “30 barnskötare qualified as förskollärare”."))
     count = forms.IntegerField(label=_("Number"))
@@ -82,7 +83,7 @@ class GuidelineForm(forms.Form):
                                         required=False)
     adopted_on = forms.DateField(label=_("Meeting date"), widget=DateInput(), required=False)
     paragraph = forms.IntegerField(label=_("§ in the minutes"), min_value=1, required=False)
-    text = forms.CharField(label=_("Guidelines in words"), required=False,
+    text = TextField(label=_("Guidelines in words"), required=False,
                            widget=forms.Textarea(attrs={"rows": 6}))
 
     def __init__(self, *args: Any, plans: Any, bodies: Any, **kwargs: Any) -> None:
@@ -92,7 +93,7 @@ class GuidelineForm(forms.Form):
 
 
 class RoundForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = TextField(label=_("Name"), max_length=100)
     opens_at = forms.DateTimeField(
         label=_("Opens"), help_text=_("Swedish time, for example 2026-03-01 08:00."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"))
@@ -105,7 +106,7 @@ class RoundForm(forms.Form):
 class DelegationForm(forms.Form):
     body = forms.ModelChoiceField(label=_("Delegating body"), queryset=Body.objects.none())
     max_amount = MoneyFormField(label=_("Up to"))
-    delegation_point = forms.CharField(label=_("Point in the delegation scheme"),
+    delegation_point = TextField(label=_("Point in the delegation scheme"),
                                        max_length=30, help_text=_("For example 3.2."))
     delegate_role = forms.ChoiceField(label=_("Delegate role"), required=False,
                                       choices=[("", "—"), *Role.choices])
