@@ -104,6 +104,45 @@ def test_createtoken_command_prints_a_token_and_audits(fund_admin) -> None:
     from django.core.management import call_command
 
     out = StringIO()
-    call_command("createtoken", fund_admin.username, stdout=out)
-    assert len(out.getvalue().strip()) == 40
-    assert AuditEvent.objects.filter(action="user.api_token_created").exists()
+    call_command("createtoken", fund_admin.username, stdout=out, stderr=StringIO())
+    assert len(out.getvalue().strip()) == 43  # 32 random bytes, URL-safe base64
+    event = AuditEvent.objects.get(action="user.api_token_created")
+    assert out.getvalue().strip() not in str(event.changes)  # never the key itself
+
+
+@pytest.mark.django_db
+def test_api_tokens_are_stored_hashed_and_expire(api_client, fund_admin) -> None:
+    import hashlib
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kompetensfond.core.models import ApiToken
+
+    key = api_token_create(actor=fund_admin, user=fund_admin, days=30)
+    token = ApiToken.objects.get(user=fund_admin)
+    assert key not in token.key_hash  # the key itself is stored nowhere
+    assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()
+    assert token.prefix == key[:8]
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert api_client.get(reverse("me")).status_code == 200
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key[:-1]}x")
+    assert api_client.get(reverse("me")).status_code == 401
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = api_client.get(reverse("me"))
+    assert response.status_code == 401
+    assert "gått ut" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_createtoken_prints_a_new_key_once(fund_admin, capsys) -> None:
+    from django.core.management import call_command
+
+    call_command("createtoken", fund_admin.username, days=7)
+    first = capsys.readouterr()
+    call_command("createtoken", fund_admin.username)
+    second = capsys.readouterr()
+    assert first.out.strip() != second.out.strip()  # a new token each time
+    assert "visas bara nu" in first.err
+    assert len(first.out.strip()) >= 40

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensfond.audit.services import record_event
@@ -13,9 +16,12 @@ from kompetensfond.audit.services import record_event
 from .actors import Actor, is_system
 from .codes import AuditAction
 from .errors import ConflictError, PermissionDeniedError, ValidationError
-from .models import Membership, Municipality, Role, RoleAssignment, User, luhn_ok
+from .models import ApiToken, Membership, Municipality, Role, RoleAssignment, User, luhn_ok
 from .permissions import has_role, municipality_of
 from .services import service
+from .tokens import key_hash
+
+TOKEN_DAYS = 90  # how long an API token is valid unless asked otherwise
 
 
 @service
@@ -85,13 +91,18 @@ def member_create(
 
 
 @service
-def api_token_create(*, actor: Actor, user: User) -> str:
-    """Create (or return) ``user``'s API token; only the user, an operator or system may."""
-    from rest_framework.authtoken.models import Token
-
+def api_token_create(*, actor: Actor, user: User, days: int = TOKEN_DAYS) -> str:
+    """A new API token for ``user``, valid for ``days`` days; only the user, an operator or
+    the system may make one. Returns the key: it is shown this once (only its hash is
+    stored)."""
     if not is_system(actor) and (actor is None or (actor.pk != user.pk and not actor.is_superuser)):
         raise PermissionDeniedError(_("You may only create your own API token."))
-    token, created = Token.objects.get_or_create(user=user)
-    action = AuditAction.API_TOKEN_CREATED if created else "user.api_token_shown"
-    record_event(actor=actor, action=action, obj=user, municipality=municipality_of(user))
-    return str(token.key)
+    if not 1 <= days <= 366:
+        raise ValidationError(_("A token is valid for 1 to 366 days."))
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, key_hash=key_hash(key), prefix=key[:8],
+                                    expires_at=timezone.now() + timedelta(days=days))
+    record_event(actor=actor, action=AuditAction.API_TOKEN_CREATED, obj=user,
+                 municipality=municipality_of(user),
+                 changes={"token": f"{token.prefix}…", "expires_at": token.expires_at})
+    return key

@@ -9,6 +9,5 @@ from enum import StrEnum
 class AuditAction(StrEnum):
     MUNICIPALITY_CREATED = "municipality.created"
     USER_CREATED = "user.created"
-    # audit action names, not passwords (bandit B105)
+    # an audit action name, not a password (bandit B105)
     API_TOKEN_CREATED = "user.api_token_created"  # nosec B105
-    API_TOKEN_SHOWN = "user.api_token_shown"  # nosec B105
