@@ -130,3 +130,18 @@ def test_control_characters_are_refused_at_input_in_forms_and_the_api(client, ap
         "budget": [{"cost_type": "course_fee", "year": 2026, "amount": "1000.00"}]},
         format="json")
     assert ok.status_code == 201, ok.json()
+
+
+@pytest.mark.django_db
+def test_an_upload_larger_than_the_app_takes_is_stopped_while_it_streams(client,
+                                                                         fund_admin) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kompetensfond.organisation.models import EmployeeImport
+
+    client.force_login(fund_admin)
+    big = SimpleUploadedFile("personal.csv", b"x" * (21 * 1024 * 1024), content_type="text/csv")
+    response = client.post("/organisation/medarbetare/import/", {"file": big})
+    assert response.status_code == 200
+    assert "större än 20 MB" in response.content.decode()
+    assert not EmployeeImport.objects.exists()

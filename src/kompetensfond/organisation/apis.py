@@ -14,6 +14,7 @@ from kompetensfond.core.api_support import ID_PATTERN, ErrorSerializer, id_field
 from kompetensfond.core.permissions import check
 from kompetensfond.core.requests import actor_of, own_municipality
 from kompetensfond.core.text import ApiTextField
+from kompetensfond.core.uploads import upload_too_large
 
 from .importing.services import employee_import_confirm, employee_import_validate
 from .models import (
@@ -238,6 +239,8 @@ class EmployeeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
             page = self.paginate_queryset(employee_import_list(user=request.user))
             return self.get_paginated_response(EmployeeImportSerializer(page, many=True).data)
         data = EmployeeImportRequest(data=request.data)
+        if upload_too_large(request._request):
+            raise serializers.ValidationError({"file": [_("The file is larger than 20 MB.")]})
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
         job = employee_import_validate(actor=actor_of(request),

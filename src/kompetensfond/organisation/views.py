@@ -16,6 +16,7 @@ from kompetensfond.core.exports import csv_bytes, download, xlsx_bytes
 from kompetensfond.core.forms import form_page, run_form
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality
+from kompetensfond.core.uploads import upload_too_large
 
 from .forms import (
     EmployeeFilterForm,
@@ -177,8 +178,11 @@ def occupation_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def import_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = own_municipality(request.user)
     check(can_manage_organisation(request.user, municipality))
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ImportUploadForm(request.POST if posted else None, request.FILES or None)
+    if posted and upload_too_large(request):
+        form.add_error(None, _("The file is larger than 20 MB."))
+    elif request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
             job = employee_import_validate(

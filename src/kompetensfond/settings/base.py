@@ -189,6 +189,11 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", default="django_tasks_db.Da
 # The cache carries progress of background work across processes and outside transactions.
 CACHES = {"default": env.cache("CACHE_URL", default=f"filecache://{PROJECT_DIR / 'var' / 'cache'}")}
 
+FILE_UPLOAD_HANDLERS = [
+    "kompetensfond.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 SESSION_COOKIE_HTTPONLY = True
 # Sessions end after SESSION_IDLE_MINUTES without a request (each request renews them).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60

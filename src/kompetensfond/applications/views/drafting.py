@@ -20,6 +20,7 @@ from kompetensfond.core.forms import add_domain_error
 from kompetensfond.core.models import Role
 from kompetensfond.core.permissions import check, deny, has_role, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest
+from kompetensfond.core.uploads import upload_too_large
 from kompetensfond.funds.models import Earmark, FundStatus
 from kompetensfond.funds.permissions import can_view_funds
 from kompetensfond.funds.selectors import fund_list
@@ -181,6 +182,9 @@ def live_check_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def attachment_upload_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     application = access_application(request.user, pk)
+    if upload_too_large(request):
+        messages.error(request, _("The file is larger than 10 MB."))
+        return redirect("applications:detail", application.pk)
     upload = request.FILES.get("file")
     if upload is None:
         messages.error(request, _("Choose a file to attach."))
