@@ -36,7 +36,7 @@ from .selectors import (
     occupation_list,
     org_unit_list,
 )
-from .services import body_create, org_unit_create, org_unit_update
+from .services import body_create, org_unit_create, org_unit_update, staff_register_read
 
 
 class BodySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -220,7 +220,16 @@ class EmployeeViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
                     OpenApiParameter("gender", str), OpenApiParameter("status", str)],
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        response = super().list(request, *args, **kwargs)
+        staff_register_read(actor=actor_of(request), municipality=own_municipality(request.user),
+                            how="api", filters=dict(request.query_params.items()))
+        return response
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        response = super().retrieve(request, *args, **kwargs)
+        staff_register_read(actor=actor_of(request), municipality=own_municipality(request.user),
+                            how="api", filters={"employee": kwargs.get("pk")})
+        return response
 
     @extend_schema(methods=["POST"], request={"multipart/form-data": EmployeeImportRequest},
                    responses={200: EmployeeImportSerializer, 202: EmployeeImportSerializer,

@@ -24,3 +24,4 @@ class AuditAction(StrEnum):
     IMPORT_QUEUED = "employee_import.queued"
     IMPORT_APPLIED = "employee_import.applied"
     IMPORT_FAILED = "employee_import.failed"
+    STAFF_REGISTER_READ = "employee.register_read"

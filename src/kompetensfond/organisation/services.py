@@ -3,6 +3,8 @@ validate, write, audit, in one transaction."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
@@ -16,7 +18,7 @@ from kompetensfond.core.services import service
 
 from .codes import AuditAction, ErrorCode
 from .models import Body, Occupation, OrgUnit, Paragraph, ParagraphCounter, UnitKind
-from .permissions import can_keep_minutes, can_manage_organisation
+from .permissions import can_keep_minutes, can_manage_organisation, can_view_employees
 
 PARAGRAPH_MAX = 100_000  # more than any body's minutes hold in a year
 
@@ -252,3 +254,14 @@ def occupation_names_import(*, actor: Actor, content: bytes) -> int:
                  municipality=municipality_of(actor),
                  changes={"rows": len(names), "changed": len(changed)})
     return len(changed)
+
+
+@service
+def staff_register_read(*, actor: Actor, municipality: Municipality, how: str,
+                        filters: dict[str, Any]) -> None:
+    """Record that ``actor`` read the staff register (a list page, an export, the API):
+    who saw or took personal data, when, and which part (``how``: page, csv, xlsx, api)."""
+    check(can_view_employees(actor))
+    record_event(actor=actor, action=AuditAction.STAFF_REGISTER_READ, obj=municipality,
+                 municipality=municipality,
+                 changes={"how": how, **{k: str(v) for k, v in filters.items() if v}})

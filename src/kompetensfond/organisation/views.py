@@ -45,7 +45,7 @@ from .selectors import (
     org_unit_list,
     org_unit_tree,
 )
-from .services import org_unit_create, org_unit_deactivate, org_unit_update
+from .services import org_unit_create, org_unit_deactivate, org_unit_update, staff_register_read
 
 EMPLOYEES_PER_PAGE = 50
 
@@ -143,6 +143,8 @@ def employee_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         status=filters.get("status") or "active",
     )
     export = request.GET.get("export")
+    staff_register_read(actor=request.user, municipality=own_municipality(request.user),
+                        how=export if export in ("csv", "xlsx") else "page", filters=filters)
     if export in ("csv", "xlsx"):
         rows = ([e.employee_number, e.first_name, e.last_name, e.email,
                  GENDER_EXPORT[e.gender], e.occupation.ssyk_code if e.occupation else "",
