@@ -104,18 +104,9 @@ def _lock_and_post_postgresql(fund_id: int, earmark_id: int | None,
         + " ".join(["WHEN %s THEN %s::numeric"] * len(ids))
         + f" END WHERE id IN ({', '.join(['%s'] * len(ids))}) RETURNING id, balance")
     params += [*(x for pk in ids for x in (pk, accounts[pk])), *ids]
-    statements.append(
-        f"INSERT INTO {MONTHS} (fund_id, kind, earmark_key, month, amount) VALUES "
-        + ", ".join(["(%s, %s, %s, %s, %s)"] * len(months))
-        + " ON CONFLICT (fund_id, kind, earmark_key, month) DO UPDATE "
-        f"SET amount = {MONTHS}.amount + EXCLUDED.amount")
-    params += [x for key, amount in sorted(months.items()) for x in (*key, amount)]
-    statements.append(
-        f"INSERT INTO {UNITS} (fund_id, kind, unit_key, amount) VALUES "
-        + ", ".join(["(%s, %s, %s, %s)"] * len(units))
-        + " ON CONFLICT (fund_id, kind, unit_key) DO UPDATE "
-        f"SET amount = {UNITS}.amount + EXCLUDED.amount")
-    params += [x for key, amount in sorted(units.items()) for x in (*key, amount)]
+    for table, keys, totals in ((MONTHS, MONTH_KEY, months), (UNITS, UNIT_KEY, units)):
+        statements.append(_add_to_totals_sql(table, keys, len(totals)))
+        params += [x for key, amount in sorted(totals.items()) for x in (*key, amount)]
     with connection.cursor() as cursor:
         cursor.execute(";\n".join(statements), params)
         (status,) = cursor.fetchone()
@@ -124,6 +115,19 @@ def _lock_and_post_postgresql(fund_id: int, earmark_id: int | None,
         cursor.nextset()
         balances = dict(cursor.fetchall())
     return status == FundStatus.OPEN, balances
+
+
+MONTH_KEY = ("fund_id", "kind", "earmark_key", "month")
+UNIT_KEY = ("fund_id", "kind", "unit_key")
+
+
+def _add_to_totals_sql(table: str, keys: Sequence[str], rows: int) -> str:
+    """``INSERT … ON CONFLICT DO UPDATE`` adding ``rows`` amounts to a totals table."""
+    row = "(" + ", ".join(["%s"] * (len(keys) + 1)) + ")"
+    return (f"INSERT INTO {table} ({', '.join(keys)}, amount) VALUES "
+            + ", ".join([row] * rows)
+            + f" ON CONFLICT ({', '.join(keys)}) DO UPDATE "
+            f"SET amount = {table}.amount + EXCLUDED.amount")
 
 
 def _post_in_python(accounts: dict[int, Decimal], months: dict[MonthKey, Decimal],

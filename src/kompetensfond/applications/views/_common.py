@@ -18,17 +18,22 @@ from ..models import Application
 from ..selectors import access_application
 
 
-def act(request: HttpRequest, pk: int, action: Callable[[Application], Any],
-        success: str) -> HttpResponse:
-    """Call the service through ``action`` on the application the user may see; its
-    refusal becomes an error message; back to the application either way."""
-    application = access_application(request.user, pk)
+def run_reported(request: HttpRequest, call: Callable[[], Any], success: str) -> None:
+    """Call a service; its refusal becomes an error message, its success ``success``."""
     try:
-        action(application)
+        call()
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, success)
+
+
+def act(request: HttpRequest, pk: int, action: Callable[[Application], Any],
+        success: str) -> HttpResponse:
+    """Call the service through ``action`` on the application the user may see; back to
+    the application either way."""
+    application = access_application(request.user, pk)
+    run_reported(request, lambda: action(application), success)
     return redirect("applications:detail", application.pk)
 
 

@@ -48,7 +48,7 @@ from ..services import (
     meeting_create,
     minutes_approve,
 )
-from ._common import errors_as_messages, pdf_response
+from ._common import errors_as_messages, pdf_response, run_reported
 
 
 @dataclass
@@ -124,12 +124,7 @@ def meeting_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _run(request: AuthenticatedHttpRequest, meeting: Meeting, call: Any,
          success: str) -> HttpResponse:
-    try:
-        call()
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
+    run_reported(request, call, success)
     return redirect("applications:meeting", meeting.pk)
 
 
