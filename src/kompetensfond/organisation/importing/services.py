@@ -240,7 +240,8 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 @service
 def employee_import_apply(*, actor: Actor, job_id: int) -> EmployeeImport:
     """Write a validated import in this one transaction; all rows or none."""
-    job = EmployeeImport.objects.select_for_update().select_related("municipality").get(pk=job_id)
+    job = (EmployeeImport.objects.select_for_update(of=("self",))
+           .select_related("municipality").get(pk=job_id))
     check(can_manage_organisation(actor, job.municipality))
     if job.status not in (ImportStatus.VALIDATED, ImportStatus.QUEUED):
         raise ConflictError(_("Only a validated import without errors can be imported."))
