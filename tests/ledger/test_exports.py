@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from kompetensfond.core.actors import SYSTEM
 from kompetensfond.funds.services import earmark_create
 from kompetensfond.ledger.models import LedgerEntry
 from kompetensfond.ledger.services import (
@@ -140,3 +141,15 @@ def test_ledger_xlsx_and_csv_read_back(client, fund, viewer) -> None:
     assert lines[0].startswith("verifikation;datum;typ;text;belopp")
     assert len(lines) == 1 + 7  # header and seven transactions
     assert any(";120000,50;" in line for line in lines)
+
+
+def test_curly_quotes_in_a_text_do_not_shift_the_sie_fields(municipality, fund_admin) -> None:
+    fund = fund_with_capital(municipality, "1000.00", start_date=date(2024, 1, 1),
+                             end_date=date(2025, 12, 31))
+    commitment_create(actor=SYSTEM, fund=fund, amount="10.00",
+                      subject=Subject("demo.grant", "1"), text="Kursen “Bemötande” – del 1",
+                      on=date(2024, 5, 1))
+    sie = parse(sie_bytes(fund, 2024))
+    texts = [v.text for v in sie.vouchers]
+    assert 'Beviljande: Kursen "Bemötande" - del 1' in texts  # one field, quotes escaped
+    assert all(sum(amount for *_rest, amount in v.rows) == 0 for v in sie.vouchers)

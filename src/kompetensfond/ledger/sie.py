@@ -62,7 +62,9 @@ def account_plan(municipality_id: int) -> dict[str, DefaultAccount]:
 
 
 def _quote(text: str) -> str:
-    cleaned = " ".join(str(text).split())  # no line breaks or tabs inside a field
+    """A quoted SIE field: code page 437 substitutes first (a curly quote becomes a plain
+    one), then escaping, so no substituted character can end the field early."""
+    cleaned = " ".join(str(text).translate(PC8_SUBSTITUTES).split())  # one line, no tabs
     return '"' + cleaned.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
