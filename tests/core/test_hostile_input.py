@@ -88,6 +88,15 @@ def test_signed_in_pages_are_not_stored_and_sessions_end_when_idle(client, viewe
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("cookie", ["abc\x00defghijklmnop", "ABCDEFGHIJ'; --", "x" * 500])
+def test_a_forged_session_cookie_is_no_session_not_a_server_error(client, cookie) -> None:
+    client.cookies["sessionid"] = cookie
+    response = client.get("/api/v1/bodies/")
+    assert response.status_code in (401, 403)
+    assert client.get("/fonder/").status_code == 302
+
+
+@pytest.mark.django_db
 def test_a_form_without_its_csrf_token_gets_a_swedish_page(viewer) -> None:
     from django.test import Client
 
