@@ -355,7 +355,7 @@ def test_the_file_is_deleted_once_imported_and_only_case_officers_see_imports(
 
     content = csv_bytes([row("90001", cost_centre="4110")])
     job = validate(fund_admin, municipality, content)
-    assert bytes(EmployeeImport.objects.get(pk=job.pk).content) == content  # for remapping
+    assert bytes(EmployeeImport.objects.get(pk=job.pk).content) != content  # never the upload
     employee_import_confirm(actor=fund_admin, job=job, background=False)
     stored = EmployeeImport.objects.get(pk=job.pk)
     assert bytes(stored.content) == b""  # the HR file's personal data is gone
@@ -368,3 +368,71 @@ def test_the_file_is_deleted_once_imported_and_only_case_officers_see_imports(
     assert api_client.get(reverse("employee-import-status", args=[job.pk])).status_code == 403
     client.force_login(employee)
     assert client.get(reverse("organisation:import-progress", args=[job.pk])).status_code == 403
+
+
+def test_columns_the_template_does_not_have_are_never_stored(fund_admin, municipality,
+                                                            units) -> None:
+    """A real HR export carries personnummer, salary and union membership: once every
+    required column is found, only the mapped columns are kept until the import."""
+    from kompetensfond.organisation.models import EmployeeImport
+
+    header = [*HEADER[:2], "personnummer", *HEADER[2:], "månadslön", "facklig tillhörighet"]
+    cells = [*row("7001")[:2], "19800101-1234", *row("7001")[2:], "41234", "Vision"]
+    for content, name in ((csv_bytes([cells], header=header), "hr.csv"),
+                          (xlsx_bytes([cells], header=header), "hr.xlsx")):
+        job = validate(fund_admin, municipality, content, name=name)
+        assert job.status == ImportStatus.VALIDATED, job.errors
+        stored = bytes(EmployeeImport.objects.get(pk=job.pk).content)
+        for secret in (b"19800101-1234", b"41234", b"Vision", b"personnummer", "månadslön"
+                       .encode()):
+            assert secret not in stored
+        assert job.header == HEADER
+        # remapping and importing work on what was kept
+        job = employee_import_remap(actor=fund_admin, job=job, mapping=job.mapping)
+        assert job.status == ImportStatus.VALIDATED
+        employee_import_confirm(actor=fund_admin, job=job, background=False)
+    employee = Employee.objects.get(employee_number="7001")
+    assert (employee.first_name, employee.unit) == ("Åsa", units["4110"])
+
+
+def test_unmapped_columns_go_when_the_mapping_is_completed(fund_admin, municipality,
+                                                          units) -> None:
+    from kompetensfond.organisation.models import EmployeeImport
+
+    header = ["Personal-ID", "Personnummer", "Arbetsplats", "Lön"]
+    job = validate(fund_admin, municipality,
+                   csv_bytes([["9002", "19790202-2345", "4110", "39000"]], header=header))
+    assert job.status == ImportStatus.INVALID  # the user must still choose the columns
+    job = employee_import_remap(actor=fund_admin, job=job,
+                                mapping={"employee_number": 0, "cost_centre": 2})
+    assert job.status == ImportStatus.VALIDATED
+    stored = bytes(EmployeeImport.objects.get(pk=job.pk).content)
+    assert b"19790202-2345" not in stored
+    assert b"39000" not in stored
+    assert job.header == ["Personal-ID", "Arbetsplats"]
+    assert job.mapping == {"employee_number": 0, "cost_centre": 1}
+    employee_import_confirm(actor=fund_admin, job=job, background=False)
+    assert Employee.objects.get(employee_number="9002").unit == units["4110"]
+
+
+def test_row_numbers_of_errors_are_those_of_the_uploaded_file(fund_admin, municipality,
+                                                              units) -> None:
+    header = [*HEADER, "personnummer"]
+    content = csv_bytes([[*row("1001"), "x"], ["", "", "", "", "", "", "", "", "", "", ""],
+                         [*row("1002", cost_centre="0000"), "y"]], header=header)
+    job = validate(fund_admin, municipality, content)
+    assert [e["row"] for e in job.errors] == [4]
+
+
+def test_an_upload_left_unimported_loses_its_table_after_a_day(fund_admin, municipality,
+                                                               units) -> None:
+    from kompetensfond.organisation.models import EmployeeImport
+
+    old = validate(fund_admin, municipality, csv_bytes([row("1001")]))
+    EmployeeImport.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - timedelta(hours=25))
+    fresh = validate(fund_admin, municipality, csv_bytes([row("1002")]))
+    old.refresh_from_db()
+    assert (old.status, bytes(old.content)) == (ImportStatus.CANCELLED, b"")
+    assert bytes(EmployeeImport.objects.get(pk=fresh.pk).content) != b""
+    assert AuditEvent.objects.filter(action="employee_import.expired").count() == 1

@@ -24,4 +24,5 @@ class AuditAction(StrEnum):
     IMPORT_QUEUED = "employee_import.queued"
     IMPORT_APPLIED = "employee_import.applied"
     IMPORT_FAILED = "employee_import.failed"
+    IMPORT_EXPIRED = "employee_import.expired"
     STAFF_REGISTER_READ = "employee.register_read"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import zipfile
 from dataclasses import dataclass
@@ -54,6 +55,40 @@ def read_table(content: bytes) -> Table:
         _check_xlsx_bounds(content)
         return _read_xlsx(content)
     return _read_csv(content)
+
+
+# What is stored of an upload: its header and rows as text, in the columns kept (see
+# ``pack_table``), never the uploaded bytes themselves.
+PACKED_MAGIC = b"kompetensfond-table-1\n"
+
+
+def select_columns(table: Table, columns: list[int]) -> Table:
+    """The table with only the given columns, every cell as text."""
+
+    def pick(cells: list[Any]) -> list[str]:
+        return [cell_text(cells[i]) if i < len(cells) else "" for i in columns]
+
+    return Table([table.header[i] for i in columns],
+                 [(number, pick(cells)) for number, cells in table.rows],
+                 table.encoding, table.kind)
+
+
+def pack_table(table: Table) -> bytes:
+    """The table as stored between upload and import: header and rows as text, each row
+    with its number in the uploaded file."""
+    body = {"kind": table.kind, "encoding": table.encoding, "header": table.header,
+            "rows": [[number, [cell_text(c) for c in cells]] for number, cells in table.rows]}
+    return PACKED_MAGIC + json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def stored_table(content: bytes) -> Table:
+    """Read what ``pack_table`` stored (or, for an upload stored before packing existed,
+    the uploaded file itself)."""
+    if not content.startswith(PACKED_MAGIC):
+        return read_table(content)
+    body = json.loads(content[len(PACKED_MAGIC):])
+    return Table(body["header"], [(number, cells) for number, cells in body["rows"]],
+                 body["encoding"], body["kind"])
 
 
 def _column_number(letters: bytes) -> int:

@@ -29,10 +29,12 @@ from ..models import Employee, EmployeeImport, ImportStatus, Occupation, OrgUnit
 from ..permissions import can_manage_organisation
 from .columns import COLUMNS
 from .plan import ImportPlan, compute_plan
-from .reading import FileReadError, Table, read_table
+from .reading import FileReadError, Table, pack_table, read_table, select_columns, stored_table
 from .validation import EmployeeRow, ValidationResult, missing_columns, validate_rows
 
 BACKGROUND_THRESHOLD_ROWS = 5000
+# An upload that was never imported keeps its table this long, then loses it.
+UNFINISHED_KEPT = timedelta(hours=24)
 COPY_BATCH = 5000
 PREVIEW_ROWS = 20
 
@@ -79,7 +81,7 @@ def _validate(content: bytes, mapping: dict[str, int], municipality: Municipalit
     if _last_validation.get("key") == key and _last_validation.get("lookups") == (
             units, occupations):
         return _last_validation["result"]  # type: ignore[no-any-return]
-    result = validate_rows(table or read_table(content), mapping,
+    result = validate_rows(table or stored_table(content), mapping,
                            units_by_cost_centre=units, occupations_by_code=occupations)
     _last_validation.clear()
     _last_validation.update(key=key, lookups=(units, occupations), result=result)
@@ -114,6 +116,23 @@ def _clean_mapping(mapping: dict[str, Any] | None, header: list[str]) -> dict[st
     return clean
 
 
+def _minimise(job: EmployeeImport, table: Table,
+              mapping: dict[str, int]) -> tuple[Table, dict[str, int]]:
+    """Keep only the mapped columns of the upload: once every required column is found,
+    the others (personnummer, salary, union membership in a real HR export) are dropped
+    from what is stored, and the header and mapping refer to the columns kept."""
+    kept = sorted(set(mapping.values()))
+    if kept == list(range(len(table.header))):
+        return table, mapping
+    position = {index: i for i, index in enumerate(kept)}
+    mapping = {key: position[index] for key, index in mapping.items()}
+    table = select_columns(table, kept)
+    job.content = pack_table(table)
+    job.header = table.header
+    job.mapping = mapping
+    return table, mapping
+
+
 def _evaluate(job: EmployeeImport, table: Table, mapping: dict[str, int],
               preview: bool = True) -> None:
     """Fill a job's status, counts, errors and (with ``preview``) what importing it would
@@ -135,6 +154,7 @@ def _evaluate(job: EmployeeImport, table: Table, mapping: dict[str, int],
         job.status = ImportStatus.INVALID
         job.file_error = _("The file has a header but no rows.")
         return
+    table, mapping = _minimise(job, table, mapping)
     result = _validate(bytes(job.content), mapping, job.municipality, table)
     job.errors = [e.as_dict() for e in result.errors]
     job.error_count = result.error_count
@@ -167,6 +187,7 @@ def employee_import_validate(
     here: the import does that when it writes.
     """
     check(can_manage_organisation(actor, municipality))
+    _expire_unfinished(actor, municipality)
     try:
         table = read_table(content)
     except FileReadError as exc:
@@ -177,7 +198,8 @@ def employee_import_validate(
     job = EmployeeImport(
         municipality=municipality, created_by=user_or_none(actor),
         file_name=file_name[:255], file_sha256=hashlib.sha256(content).hexdigest(),
-        content=content, file_kind=table.kind, encoding=table.encoding, header=table.header,
+        content=pack_table(table), file_kind=table.kind, encoding=table.encoding,
+        header=table.header,
     )
     _evaluate(job, table, _clean_mapping(mapping, table.header) or auto_mapping(table.header),
               preview)
@@ -188,6 +210,23 @@ def employee_import_validate(
     return job
 
 
+def _expire_unfinished(actor: Actor, municipality: Municipality) -> None:
+    """Cancel the municipality's uploads that were left unimported for longer than
+    UNFINISHED_KEPT and delete their table (the register of processing promises it)."""
+    stale = (EmployeeImport.objects.select_for_update(of=("self",))
+             .filter(municipality=municipality,
+                     status__in=(ImportStatus.INVALID, ImportStatus.VALIDATED),
+                     created_at__lt=timezone.now() - UNFINISHED_KEPT)
+             .only("pk", "status", "file_name"))
+    for job in stale:
+        job.status = ImportStatus.CANCELLED
+        job.content = b""
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "content", "finished_at"])
+        record_event(actor=actor, action=AuditAction.IMPORT_EXPIRED, obj=job,
+                     municipality=municipality, changes={"file": job.file_name})
+
+
 @service
 def employee_import_remap(*, actor: Actor, job: EmployeeImport,
                           mapping: dict[str, Any]) -> EmployeeImport:
@@ -196,7 +235,7 @@ def employee_import_remap(*, actor: Actor, job: EmployeeImport,
     job = EmployeeImport.objects.select_for_update().get(pk=job.pk)
     if job.status not in (ImportStatus.INVALID, ImportStatus.VALIDATED):
         raise ConflictError(_("This import has already been started."))
-    table = read_table(bytes(job.content))
+    table = stored_table(bytes(job.content))
     _evaluate(job, table, _clean_mapping(mapping, table.header) or {})
     job.save()
     record_event(actor=actor, action=AuditAction.IMPORT_REMAPPED, obj=job,
