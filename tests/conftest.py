@@ -64,7 +64,7 @@ def is_postgres() -> bool:
 
 @pytest.fixture
 def ssyk(db: None) -> None:
-    """SSYK 2012 reference data, loaded by the same code as migration 0003."""
+    """SSYK 2012 reference data, loaded by the same code as migrations 0003 and 0005."""
     import importlib
 
     from django.apps import apps
@@ -72,10 +72,9 @@ def ssyk(db: None) -> None:
     from kompetensfond.organisation.models import Occupation
 
     if not Occupation.objects.exists():
-        migration = importlib.import_module(
-            "kompetensfond.organisation.migrations.0003_load_ssyk2012"
-        )
-        migration.load(apps, None)
+        for name in ("0003_load_ssyk2012", "0005_swedish_occupation_names"):
+            importlib.import_module(f"kompetensfond.organisation.migrations.{name}").load(
+                apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -176,10 +176,13 @@ def test_only_secretaries_and_case_officers_take_paragraphs(municipality) -> Non
 def test_swedish_occupation_names_from_scbs_file(fund_admin) -> None:
     from kompetensfond.organisation.models import Occupation
 
-    content = xlsx_bytes([["1", "Chefsyrken"], ["2512", "Mjukvaru- och systemutvecklare m.fl."]],
+    # the names shipped with the product (all 429 unit groups), updated from SCB's file
+    assert Occupation.objects.get(ssyk_code="5311").name_sv == "Barnskötare"
+    assert Occupation.objects.filter(ssyk_code__regex=r"^[0-9]{4}$", name_sv="").count() == 0
+    content = xlsx_bytes([["1", "Chefsyrken"], ["2512", "Mjukvaruutvecklare (ny benämning)"]],
                          header=["SSYK 2012 kod", "Benämning"])
     assert occupation_names_import(actor=fund_admin, content=content) == 2
-    assert Occupation.objects.get(ssyk_code="2512").name_sv.startswith("Mjukvaru")
+    assert Occupation.objects.get(ssyk_code="2512").name_sv == "Mjukvaruutvecklare (ny benämning)"
     assert occupation_names_import(actor=fund_admin, content=content) == 0
 
 
@@ -191,4 +194,4 @@ def test_scb_file_with_unknown_codes_changes_nothing(fund_admin) -> None:
     content = csv_bytes([["2512", "Ny"], ["9999", "Påhittad"]], header=["Kod", "Benämning"])
     with pytest.raises(ValidationError, match="9999"):
         occupation_names_import(actor=fund_admin, content=content)
-    assert Occupation.objects.get(ssyk_code="2512").name_sv == ""
+    assert Occupation.objects.get(ssyk_code="2512").name_sv.startswith("Mjukvaru- och system")
