@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from kompetensfond.demo.funds import build_funds
 from kompetensfond.demo.organisation import SPECS, build_municipality
@@ -89,21 +91,84 @@ def test_demo_plans_and_guidelines() -> None:
     assert guideline.rounds.count() == 7
 
 
+def demo_of(slug: str):  # type: ignore[no-untyped-def]
+    from kompetensfond.demo.funds import build_demo_funds
+
+    demo = build_municipality(next(s for s in SPECS if s.slug == slug))
+    return demo, build_demo_funds(demo)
+
+
 def test_demo_applications_in_every_state() -> None:
     from kompetensfond.applications.models import Application, Decision
-    from kompetensfond.demo.applications import SPREAD, build_applications
-    from kompetensfond.demo.plans import build_guideline, build_plan
 
-    spec = next(s for s in SPECS if s.slug == "stockholm")
-    demo = build_municipality(spec)
-    fund = build_funds(demo)
-    build_guideline(demo, fund, build_plan(demo))
-    assert build_applications(demo, fund) == len(SPREAD)
-    statuses = set(Application.objects.values_list("status", flat=True))
+    _demo, [fund] = demo_of("stockholm")
+    statuses = set(Application.objects.filter(fund=fund).values_list("status", flat=True))
     assert statuses == {"draft", "submitted", "in_review", "returned", "recommended",
                         "granted", "rejected", "withdrawn"}
     assert Decision.objects.filter(delegate__isnull=False).count() == 1
     assert Decision.objects.filter(paragraph__isnull=False).count() == 2
+    # the proposal waits on the agenda of the body's next meeting
+    recommended = Application.objects.get(fund=fund, status="recommended")
+    item = recommended.agenda_items.get()
+    assert item.meeting.date == timezone.localdate() + timedelta(days=14)
+
+
+@pytest.mark.parametrize("slug", [s.slug for s in SPECS])
+def test_every_demo_municipality_runs_a_fund_today(slug) -> None:
+    """A newcomer can apply today: the current fund's period, its plan, its guideline and
+    an open round cover today; funds whose period is over are closed history."""
+    from kompetensfond.applications.models import Application
+    from kompetensfond.plans.selectors import guideline_of
+
+    _demo, funds = demo_of(slug)
+    today = timezone.localdate()
+    current = funds[0]
+    assert current.is_open
+    assert current.start_date <= today <= current.end_date
+    guideline = guideline_of(current)
+    assert guideline.plan.valid_from <= today <= guideline.plan.valid_to
+    assert guideline.plan.strategies.count() >= 3
+    now = timezone.now()
+    assert guideline.rounds.filter(opens_at__lte=now, closes_at__gt=now).exists()
+    for history in funds[1:]:
+        assert not history.is_open
+        assert history.end_date < today
+        assert set(Application.objects.filter(fund=history).values_list(
+            "status", flat=True)) <= {"granted", "rejected", "withdrawn"}
+    # every application of the current fund is linked to the plan and to fitting occupations
+    for application in Application.objects.filter(fund=current).exclude(status="draft"):
+        assert application.strategies.exists()
+
+
+def test_demo_applications_differ_between_municipalities_and_fit_their_units() -> None:
+    from kompetensfond.applications.models import Application
+
+    titles = {}
+    for slug in ("sodertalje", "botkyrka"):
+        _demo, [current, _history] = demo_of(slug)
+        titles[slug] = set(Application.objects.filter(fund=current)
+                           .values_list("title", flat=True))
+        for application in Application.objects.filter(fund=current, unit__name__icontains=
+                                                      "förskol"):
+            codes = {o.ssyk_code for o in application.occupations.all()}
+            assert codes <= {"2343", "5311", "1422"}
+    assert len(titles["sodertalje"] & titles["botkyrka"]) <= 1
+
+
+def test_demo_staff_of_a_preschool_are_preschool_staff() -> None:
+    from collections import Counter
+
+    from kompetensfond.demo.staff import build_staff
+    from kompetensfond.organisation.models import Employee
+
+    demo = build_municipality(next(s for s in SPECS if s.slug == "stockholm"))
+    build_staff(demo.municipality, count=800)
+    codes = Counter(Employee.objects.filter(unit__name="Förskola")
+                    .values_list("occupation__ssyk_code", flat=True))
+    assert codes
+    assert set(codes) <= {"2343", "5311", "1422", "5120", "2351"}
+    assert "2661" not in set(Employee.objects.filter(unit__name="Äldreomsorg")
+                             .values_list("occupation__ssyk_code", flat=True))
 
 
 def test_sodertalje_seed_grants_are_decided_applications() -> None:
@@ -124,14 +189,54 @@ def test_sodertalje_seed_grants_are_decided_applications() -> None:
 
 def test_demo_applications_in_a_closed_period_use_the_frames() -> None:
     from kompetensfond.applications.models import Application
-    from kompetensfond.demo.applications import build_applications
 
-    spec = next(s for s in SPECS if s.slug == "botkyrka")
-    demo = build_municipality(spec)
-    fund = build_funds(demo)
-    assert build_applications(demo, fund) == 9
-    granted = Application.objects.filter(status="granted")
+    _demo, [current, history] = demo_of("botkyrka")
+    granted = Application.objects.filter(fund=history, status="granted")
     assert granted.count() == 2
     # all of Botkyrka's money is in frames: the grants come from the education frame
     assert {a.earmark.name for a in granted} == {"Ram utbildning"}
-    assert all(a.decision.decided_on <= fund.end_date for a in granted)
+    assert all(a.decision.decided_on <= history.end_date for a in granted)
+    # today's fund has frames too, and a preschool's grant draws from education's
+    current_grants = Application.objects.filter(fund=current, status="granted")
+    assert {a.earmark.name for a in current_grants} == {"Ram utbildning"}
+    assert all(a.decision.decided_on <= timezone.localdate() for a in current_grants)
+
+
+def test_a_newcomer_carries_an_application_to_a_decision_today() -> None:
+    """From a fresh demo, without creating anything first: the unit manager applies today,
+    the case officer has it reviewed and proposes, the body decides today with a §."""
+    from kompetensfond.applications.models import Outcome
+    from kompetensfond.applications.services import (
+        Line,
+        application_create,
+        application_recommend,
+        application_submit,
+        conflict_declare,
+        decision_record_at_meeting,
+        review_submit,
+        reviewers_assign,
+    )
+    from kompetensfond.core.models import Role
+
+    demo, [current, _history] = demo_of("orebro")
+    manager, officer = demo.users[Role.UNIT_MANAGER], demo.users[Role.FUND_ADMIN]
+    reviewer, secretary = demo.users[Role.REVIEWER], demo.users[Role.SECRETARY]
+    strategy = current.guideline.plan.strategies.get(code="O2")
+    application = application_create(
+        actor=manager, fund=current, unit=demo.units["Grundskolor Norr"],
+        title="Matematiklyftet", purpose="Lärare i årskurs 4–6.", participants_women=9,
+        participants_men=3, cofunding="20000.00", strategies=[strategy],
+        lines=[Line("course_fee", timezone.localdate().year, "120000.00")])
+    application_submit(actor=manager, application=application)
+    [review] = reviewers_assign(actor=officer, application=application, reviewers=[reviewer])
+    conflict_declare(actor=reviewer, review=review, conflict=False)
+    review_submit(actor=reviewer, review=review,
+                  scores={c.pk: 4 for c in current.criteria.all()}, comment="Bra koppling.")
+    application_recommend(actor=officer, application=application, outcome=Outcome.GRANTED,
+                          amount=None, reason="Bygger på strategi O2.")
+    decision = decision_record_at_meeting(actor=secretary, application=application,
+                                          on=timezone.localdate(), outcome=Outcome.GRANTED)
+    assert decision.decided_on == timezone.localdate()
+    assert decision.paragraph is not None
+    application.refresh_from_db()
+    assert application.status == "granted"

@@ -12,9 +12,16 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from kompetensfond.core.models import Role, User
 from kompetensfond.funds.models import ContributionSource, Fund
-from kompetensfond.funds.services import contribution_record, earmark_create, fund_create
+from kompetensfond.funds.services import (
+    contribution_record,
+    earmark_create,
+    fund_close,
+    fund_create,
+)
 from kompetensfond.ledger.services import Subject, commitment_create, disbursement_create
 from kompetensfond.organisation.models import Occupation
 
@@ -208,29 +215,31 @@ def build_stockholm(demo: DemoMunicipality) -> Fund:
     gone to central projects, little to the districts (seed 004)."""
     actor = demo.users[Role.FUND_ADMIN]
     ks, kf = demo.bodies["Kommunstyrelsen"], demo.bodies["Kommunfullmäktige"]
+    # runs from three years ago to the end of next year, whenever the demo is loaded
+    y0 = timezone.localdate().year - 3
     fund = fund_create(
         actor=actor, municipality=demo.municipality, name="Stadens kompetensfond",
         description="Stadsövergripande fond för kompetensutveckling. Förvaltningar och "
                     "stadsdelsförvaltningar söker medel för sina medarbetare.",
-        start_date=date(2023, 1, 1), end_date=date(2027, 12, 31), owning_body=ks)
-    contribution_record(actor=actor, fund=fund, amount=150 * MSEK, on=date(2023, 1, 1),
-                        source=ContributionSource.SURPLUS, source_text="Årets resultat 2021",
-                        decision_body=kf, decision_date=date(2022, 11, 28), paragraph=17,
-                        case_number="KS 2022/1123")
+        start_date=date(y0, 1, 1), end_date=date(y0 + 4, 12, 31), owning_body=ks)
+    contribution_record(actor=actor, fund=fund, amount=150 * MSEK, on=date(y0, 1, 1),
+                        source=ContributionSource.SURPLUS, source_text=f"Årets resultat {y0 - 2}",
+                        decision_body=kf, decision_date=date(y0 - 1, 11, 28), paragraph=17,
+                        case_number=f"KS {y0 - 1}/1123")
     _grants(demo, fund, [
         Grant("Introduktionsprogram för socialsekreterare", Decimal("3200000.00"),
-              date(2023, 3, 1), "Introduktionsprogram för nya socialsekreterare",
+              date(y0, 3, 1), "Introduktionsprogram för nya socialsekreterare",
               Decimal("2600000.00")),
-        Grant("Socialförvaltningen", Decimal("1150000.00"), date(2023, 9, 4),
+        Grant("Socialförvaltningen", Decimal("1150000.00"), date(y0, 9, 4),
               "Utbildning i samtal med barn och unga", Decimal("1150000.00")),
-        Grant("Socialtjänst barn och unga", Decimal("420000.00"), date(2024, 2, 5),
+        Grant("Socialtjänst barn och unga", Decimal("420000.00"), date(y0 + 1, 2, 5),
               "Handledning i barnutredningar", Decimal("420000.00")),
-        Grant("Äldreomsorg", Decimal("950000.00"), date(2024, 4, 8),
+        Grant("Äldreomsorg", Decimal("950000.00"), date(y0 + 1, 4, 8),
               "Undersköterskeutbildning", Decimal("600000.00")),
-        Grant(None, Decimal("9800000.00"), date(2023, 5, 15),
+        Grant(None, Decimal("9800000.00"), date(y0, 5, 15),
               "Digital kompetens, stadsövergripande (övriga förvaltningar)",
               Decimal("7400000.00")),
-        Grant(None, Decimal("6300000.00"), date(2024, 9, 2),
+        Grant(None, Decimal("6300000.00"), date(y0 + 1, 9, 2),
               "Ledarskapsutveckling, stadsövergripande (övriga förvaltningar)",
               Decimal("3900000.00")),
     ])
@@ -244,3 +253,31 @@ BUILDERS = {"sodertalje": build_sodertalje, "botkyrka": build_botkyrka,
 def build_funds(demo: DemoMunicipality) -> Fund | None:
     builder = BUILDERS.get(demo.municipality.slug)
     return builder(demo) if builder else None
+
+
+def build_demo_funds(demo: DemoMunicipality) -> list[Fund]:
+    """The seed's fund with its plan, guideline and applications, then, when the seed's
+    period is over, the fund the municipality runs today (``current.py``). A fund whose
+    period is over is closed: it stays as history."""
+    from .applications import build_applications
+    from .current import build_current_fund, build_current_plan, current_spec
+    from .plans import build_guideline, build_plan
+
+    spec = current_spec(demo)
+    fund = build_funds(demo)
+    if fund is None or spec is None:
+        return []
+    if fund.end_date >= timezone.localdate():  # Stockholm: the city fund of the seed runs
+        plan = build_current_plan(demo, spec, fund)
+        build_guideline(demo, fund, plan)
+        build_applications(demo, fund, spec.applications, plan)
+        return [fund]
+    # a closed period: its applications came before its rules
+    build_applications(demo, fund, spec.applications)
+    build_guideline(demo, fund, build_plan(demo))
+    fund = fund_close(actor=demo.users[Role.FUND_ADMIN], fund=fund)
+    current = build_current_fund(demo, spec)
+    plan = build_current_plan(demo, spec, current)
+    build_guideline(demo, current, plan)
+    build_applications(demo, current, spec.applications, plan)
+    return [current, fund]

@@ -30,7 +30,9 @@ class UnitSpec:
     cost_centre: str
     sector: str
     body: str
-    units: list[tuple[str, str]] = field(default_factory=list)  # (name, cost centre)
+    # (name, cost centre) or (name, cost centre, sector) where it differs from the
+    # administration's (a district administration runs preschools and elderly care too)
+    units: list[tuple[str, ...]] = field(default_factory=list)
 
 
 @dataclass
@@ -124,7 +126,8 @@ SPECS = [
             UnitSpec("Stadsdelsförvaltningen Söder (demo)", "8000", Sector.SOCIAL_SERVICES,
                      "Stadsdelsnämnden Söder (demo)",
                      [("Socialtjänst barn och unga", "8110"), ("Socialtjänst vuxen", "8120"),
-                      ("Äldreomsorg", "8130"), ("Förskola", "8140")]),
+                      ("Äldreomsorg", "8130", Sector.ELDERLY_CARE),
+                      ("Förskola", "8140", Sector.EDUCATION)]),
             UnitSpec("Socialförvaltningen", "5000", Sector.SOCIAL_SERVICES, "Socialnämnden",
                      [("Introduktionsprogram för socialsekreterare", "5110")]),
         ],
@@ -155,10 +158,11 @@ def build_municipality(spec: MunicipalitySpec) -> DemoMunicipality:
                               cost_centre=admin.cost_centre, sector=admin.sector,
                               responsible_body=bodies[admin.body])
         units[admin.name] = top
-        for unit_name, cost_centre in admin.units:
+        for unit_name, cost_centre, *sector in admin.units:
             units[unit_name] = org_unit_create(actor=SYSTEM, municipality=municipality,
                                                name=unit_name, cost_centre=cost_centre,
-                                               sector=admin.sector, parent=top)
+                                               sector=sector[0] if sector else admin.sector,
+                                               parent=top)
     first_admin = units[spec.administrations[0].name]
     users: dict[str, User] = {}
     for suffix, role, first, last in ROLE_USERS:

@@ -87,11 +87,20 @@ def build_plan(demo: DemoMunicipality) -> Plan | None:
     if spec is None:
         return None
     title, start, end, body_name, dnr, shortage, strategies = spec
+    return adopt_plan(demo, title=title, start=start, end=end, body_name=body_name,
+                      case_number=dnr, shortage=shortage, strategies=strategies)
+
+
+def adopt_plan(demo: DemoMunicipality, *, title: str, start: date, end: date, body_name: str,
+               case_number: str, shortage: list[str], strategies: Strategies) -> Plan:
+    """A plan with its shortage occupations, strategies and targets, adopted by the body
+    six weeks into its period (or today, if that is sooner)."""
     actor = demo.users[Role.FUND_ADMIN]
     plan = plan_create(actor=actor, municipality=demo.municipality, title=title,
                        valid_from=start, valid_to=end)
-    occupations = {o.ssyk_code: o for o in Occupation.objects.filter(ssyk_code__in=[
-        *shortage, "5311", "5330", "5321", "2343"])}
+    codes = {*shortage, *(c for *_s, targets in strategies for t in targets
+                          for c in t[2:4] if c)}
+    occupations = {o.ssyk_code: o for o in Occupation.objects.filter(ssyk_code__in=codes)}
     plan_set_shortage_occupations(actor=actor, plan=plan,
                                   occupations=[occupations[c] for c in shortage])
     for code, strategy_title, description, targets in strategies:
@@ -102,9 +111,9 @@ def build_plan(demo: DemoMunicipality) -> Plan | None:
                           count=count, due_date=due,
                           occupation_from=occupations.get(from_code or ""),
                           occupation_to=occupations.get(to_code or ""))
+    adopted_on = min(start + timedelta(days=44), max(timezone.localdate(), start))
     return plan_adopt(actor=actor, plan=plan, adopted_by=demo.bodies[body_name],
-                      adopted_on=start.replace(month=2, day=14) if start.month == 1 else start,
-                      paragraph=12, case_number=dnr)
+                      adopted_on=adopted_on, paragraph=12, case_number=case_number)
 
 
 def build_guideline(demo: DemoMunicipality, fund: Fund, plan: Plan | None) -> None:

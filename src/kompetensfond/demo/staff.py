@@ -11,6 +11,8 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.models import Municipality
 from kompetensfond.organisation.importing.services import (
@@ -52,6 +54,27 @@ OCCUPATIONS: dict[str, list[tuple[str, int, float]]] = {
                                     ("9412", 12, 0.75)],
 }
 DEFAULT_MIX = [("4222", 50, 0.60), ("9111", 50, 0.60)]
+# Units whose name says what they are staffed by, whatever their administration's sector:
+# a preschool has förskollärare and barnskötare, a school teachers, a care unit
+# undersköterskor and vårdbiträden.
+UNIT_MIXES: list[tuple[tuple[str, ...], list[tuple[str, int, float]]]] = [
+    (("förskol",), [("2343", 40, 0.96), ("5311", 45, 0.90), ("1422", 3, 0.85),
+                    ("5120", 6, 0.85), ("2351", 6, 0.90)]),
+    (("grundskol", "skola"), [("2341", 55, 0.76), ("5312", 14, 0.70), ("2351", 8, 0.85),
+                              ("1412", 2, 0.65), ("5120", 6, 0.80), ("2342", 15, 0.50)]),
+    (("hemtjänst", "hemvård", "äldre", "omsorgsboende", "solgläntan"),
+     [("5321", 55, 0.90), ("5330", 30, 0.82), ("2221", 6, 0.90), ("1532", 2, 0.80),
+      ("5120", 7, 0.75)]),
+    (("måltid",), [("5120", 85, 0.80), ("9412", 15, 0.75)]),
+]
+
+
+def occupation_mix(unit: OrgUnit) -> list[tuple[str, int, float]]:
+    name = unit.name.lower()
+    for words, mix in UNIT_MIXES:
+        if any(word in name for word in words):
+            return mix
+    return OCCUPATIONS.get(unit.sector, DEFAULT_MIX)
 RATES = ["100"] * 12 + ["75"] * 3 + ["80"] * 2 + ["90", "50", "62,5"]
 SIZES = {"sodertalje": 3200, "botkyrka": 2600, "orebro": 3400, "stockholm": 1600}
 
@@ -66,7 +89,7 @@ def staff_rows(municipality: Municipality, *, count: int, seed: int) -> list[lis
     rows: list[list[str]] = []
     for n in range(count):
         unit = rng.choices(units, weights)[0]
-        mix = OCCUPATIONS.get(unit.sector, DEFAULT_MIX)
+        mix = occupation_mix(unit)
         code, _w, women = rng.choices(mix, [m[1] for m in mix])[0]
         draw = rng.random()
         if draw < women:
@@ -82,7 +105,7 @@ def staff_rows(municipality: Municipality, *, count: int, seed: int) -> list[lis
         end = ""
         if rng.random() < 0.04:
             end = (start + timedelta(days=rng.randrange(200, 3000))).isoformat()
-            if end > "2026-06-30":
+            if end > timezone.localdate().isoformat():
                 end = ""
         number = f"{10000 + n}"
         email = f"{first}.{last}.{number}@{municipality.slug}.demo.invalid".lower()

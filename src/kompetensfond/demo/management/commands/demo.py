@@ -7,14 +7,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
 
 from kompetensfond.core.i18n import record_language
 from kompetensfond.core.models import Municipality, User
-from kompetensfond.demo.applications import build_applications
-from kompetensfond.demo.funds import build_funds
+from kompetensfond.demo.funds import build_demo_funds
 from kompetensfond.demo.organisation import DEMO_PASSWORD, ROLE_USERS, SPECS, build_municipality
-from kompetensfond.demo.plans import build_guideline, build_plan
 from kompetensfond.demo.staff import build_staff
 
 
@@ -38,17 +35,9 @@ class Command(BaseCommand):
             for spec in SPECS:
                 demo = build_municipality(spec)
                 job = build_staff(demo.municipality)
-                fund = build_funds(demo)
-                plan = build_plan(demo)
-                if fund is not None and fund.end_date < timezone.localdate():
-                    # a closed period: its applications came before today's rules
-                    build_applications(demo, fund)
-                    build_guideline(demo, fund, plan)
-                elif fund is not None:
-                    build_guideline(demo, fund, plan)
-                    build_applications(demo, fund)
-                self.stdout.write(f"Skapade {spec.name} med {job.counts['new']} medarbetare"
-                                  + (f" och fonden {fund.name}" if fund else ""))
+                funds = build_demo_funds(demo)
+                self.stdout.write(f"Skapade {spec.name} med {job.counts['new']} medarbetare "
+                                  f"och fonderna {', '.join(f.name for f in funds)}")
             if not User.objects.filter(username="plattform").exists():
                 User.objects.create_superuser("plattform", "plattform@demo.invalid", DEMO_PASSWORD)
         self.print_logins()
