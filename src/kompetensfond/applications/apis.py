@@ -149,6 +149,8 @@ class ChangeDecisionSerializer(serializers.Serializer):  # type: ignore[type-arg
 
 class AssignSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reviewers = serializers.ListField(child=id_field(), min_length=1, max_length=50)
+    due_date = serializers.DateField(required=False, allow_null=True, default=None,
+                                     help_text="Assess by (default: in 14 days).")
 
 
 class ReviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -296,7 +298,8 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
                                              pk__in=body.validated_data["reviewers"]))
         if len(reviewers) != len(set(body.validated_data["reviewers"])):
             raise serializers.ValidationError({"reviewers": ["Okänd användare."]})
-        reviewers_assign(actor=actor_of(request), application=application, reviewers=reviewers)
+        reviewers_assign(actor=actor_of(request), application=application, reviewers=reviewers,
+                         due_date=body.validated_data["due_date"])
         return self._respond(application)
 
     @extend_schema(request=ReviewSerializer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.models import Municipality
@@ -305,6 +306,7 @@ class Review(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     submitted_at = models.DateTimeField(_("assessed"), null=True, blank=True)
     assigned_at = models.DateTimeField(auto_now_add=True)
+    due_date = models.DateField(_("assess by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assessment")
@@ -317,6 +319,11 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application} – {self.reviewer}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return (self.submitted_at is None and not self.conflict and self.due_date is not None
+                and self.due_date < timezone.localdate())
 
 
 class Score(models.Model):

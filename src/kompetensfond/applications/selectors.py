@@ -12,6 +12,7 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from kompetensfond.core.money import MoneyField, MoneySum
 from kompetensfond.core.permissions import municipality_of, reads_whole_municipality
@@ -228,3 +229,165 @@ def unreported_delegated_decisions(meeting: Any) -> QuerySet[Any]:
     return (Decision.objects.filter(body=meeting.body, meeting__isnull=True,
                                     reported_at__isnull=True, decided_on__lte=meeting.date)
             .select_related("application", "delegate"))
+
+
+@dataclass
+class WorkQueue:
+    """What waits for the user, per role: each list holds the items the home page links."""
+
+    submitted: list[Application]  # case officer: new, to take into review
+    to_propose: list[Application]  # case officer: every assessment in, no proposal yet
+    overdue_reviews: list[Review]  # case officer: past their deadline
+    my_reviews: list[Review]  # reviewer: assigned to me, not yet assessed
+    meetings: list[Any]  # secretary: the next meetings, with their agenda items
+    unscheduled: list[Application]  # secretary: proposals on no meeting's agenda
+    drafts: list[Application]  # manager: drafts of their units
+    returned: list[Application]  # manager: completion requested (``return_reason`` set)
+
+    @property
+    def count(self) -> int:
+        return sum(len(items) for items in (
+            self.submitted, self.to_propose, self.overdue_reviews, self.my_reviews,
+            self.unscheduled, self.drafts, self.returned))
+
+
+WORK_LIMIT = 10  # items per list on the home page; the list pages have the rest
+
+
+def work_queue(user: Any, *, limit: int = WORK_LIMIT) -> WorkQueue:
+    """The to-do lists of the user's roles, each at most ``limit`` items, oldest first."""
+    from kompetensfond.core.models import Role
+    from kompetensfond.core.permissions import has_role
+
+    from .models import ApplicationEvent, Meeting
+
+    today = timezone.localdate()
+    municipality = municipality_of(user)
+    empty: list[Any] = []
+    queue = WorkQueue(*([] for _ in range(8)))
+    if municipality is None:
+        return queue
+    apps = Application.objects.filter(municipality=municipality).select_related("unit", "fund")
+    pending_review = Review.objects.filter(submitted_at__isnull=True).exclude(conflict=True)
+    if has_role(user, Role.FUND_ADMIN):
+        queue.submitted = list(apps.filter(status=Status.SUBMITTED)
+                               .order_by("submitted_at", "pk")[:limit])
+        queue.to_propose = list(
+            apps.filter(status=Status.IN_REVIEW, reviews__isnull=False)
+            .exclude(pk__in=pending_review.values("application_id")).distinct()
+            .order_by("submitted_at", "pk")[:limit])
+        queue.overdue_reviews = list(
+            pending_review.filter(application__municipality=municipality,
+                                  application__status=Status.IN_REVIEW, due_date__lt=today)
+            .select_related("application", "reviewer").order_by("due_date", "pk")[:limit])
+    if has_role(user, Role.REVIEWER, Role.FUND_ADMIN):
+        queue.my_reviews = list(
+            pending_review.filter(reviewer=user, application__municipality=municipality,
+                                  application__status=Status.IN_REVIEW)
+            .select_related("application").order_by("due_date", "pk")[:limit])
+    if has_role(user, Role.SECRETARY, Role.FUND_ADMIN):
+        meetings = list(Meeting.objects.filter(body__municipality=municipality,
+                                               date__gte=today, approved_on__isnull=True)
+                        .select_related("body").order_by("date", "pk")[:5])
+        items = AgendaItem.objects.filter(meeting__in=meetings).select_related(
+            "application").order_by("position")
+        by_meeting: dict[int, list[AgendaItem]] = {}
+        for item in items:
+            by_meeting.setdefault(item.meeting_id, []).append(item)
+        for meeting in meetings:
+            meeting.upcoming_items = by_meeting.get(meeting.pk, empty)  # type: ignore[attr-defined]
+        queue.meetings = meetings
+        queue.unscheduled = list(
+            apps.filter(status=Status.RECOMMENDED)
+            .exclude(pk__in=AgendaItem.objects.filter(meeting__approved_on__isnull=True)
+                     .values("application_id"))
+            .order_by("submitted_at", "pk")[:limit])
+    if has_role(user, Role.UNIT_MANAGER):
+        mine = apps
+        paths = visible_unit_paths(user)
+        if paths is not None:
+            mine = apps.filter(subtree_q(paths))
+        queue.drafts = list(mine.filter(status=Status.DRAFT).order_by("created_at", "pk")[:limit])
+        returned = list(mine.filter(status=Status.RETURNED).order_by("pk")[:limit])
+        reasons = dict(ApplicationEvent.objects.filter(
+            application__in=returned, to_status=Status.RETURNED).order_by("at", "pk")
+            .values_list("application_id", "reason"))  # the latest reason wins
+        for application in returned:
+            application.return_reason = reasons.get(application.pk, "")  # type: ignore[attr-defined]
+        queue.returned = returned
+    return queue
+
+
+def application_search(qs: QuerySet[Application], filters: dict[str, Any]) -> QuerySet[Application]:
+    """``qs`` (from ``application_list``) narrowed by the list page's filters: free text in
+    the title, purpose, unit or the decision's case number; fund, round (submitted while it
+    was open), a unit and its subtree, status, strategy, who decided, submission dates;
+    sorted by ``sort``."""
+    from .forms import ApplicationFilterForm
+
+    text = (filters.get("q") or "").strip()
+    for word in text.split()[:10]:
+        qs = qs.filter(Q(title__icontains=word) | Q(purpose__icontains=word)
+                       | Q(unit__name__icontains=word)
+                       | Q(decision__case_number__icontains=word))
+    if filters.get("fund"):
+        qs = qs.filter(fund=filters["fund"])
+    if (round_ := filters.get("round")) is not None:
+        qs = qs.filter(fund_id=round_.guideline.fund_id, submitted_at__gte=round_.opens_at,
+                       submitted_at__lt=round_.closes_at)
+    if (unit := filters.get("unit")) is not None:
+        qs = qs.filter(unit__path__startswith=unit.path)
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("strategy"):
+        qs = qs.filter(strategies=filters["strategy"])
+    decided_by = filters.get("decided_by") or ""
+    if decided_by == ApplicationFilterForm.DELEGATED:
+        qs = qs.filter(decision__delegate__isnull=False)
+    elif decided_by.isdigit():
+        qs = qs.filter(decision__body_id=int(decided_by), decision__delegate__isnull=True)
+    if filters.get("start"):
+        qs = qs.filter(submitted_at__date__gte=filters["start"])
+    if filters.get("end"):
+        qs = qs.filter(submitted_at__date__lte=filters["end"])
+    order = ApplicationFilterForm.SORTS.get(filters.get("sort") or "")
+    return qs.order_by(*order) if order else qs
+
+
+def work_count(user: Any) -> int:
+    """How many items wait for the user in all the to-do lists of ``work_queue`` (without
+    the overdue assessments, which are the reviewers' work): the navigation's count, in two
+    queries whatever the roles."""
+    from django.db.models import Count, Exists
+
+    from kompetensfond.core.models import Role
+    from kompetensfond.core.permissions import has_role
+
+    municipality = municipality_of(user)
+    if municipality is None:
+        return 0
+    pending = Review.objects.filter(submitted_at__isnull=True).exclude(conflict=True)
+    counts: dict[str, Any] = {}
+    if has_role(user, Role.FUND_ADMIN):
+        counts["submitted"] = Count("pk", filter=Q(status=Status.SUBMITTED))
+        counts["to_propose"] = Count("pk", filter=Q(
+            Exists(Review.objects.filter(application=OuterRef("pk"))),
+            ~Exists(pending.filter(application=OuterRef("pk"))), status=Status.IN_REVIEW))
+    if has_role(user, Role.SECRETARY, Role.FUND_ADMIN):
+        counts["unscheduled"] = Count("pk", filter=Q(
+            ~Exists(AgendaItem.objects.filter(application=OuterRef("pk"),
+                                              meeting__approved_on__isnull=True)),
+            status=Status.RECOMMENDED))
+    if has_role(user, Role.UNIT_MANAGER):
+        paths = visible_unit_paths(user)
+        mine = subtree_q(paths) if paths is not None else Q()
+        counts["mine"] = Count("pk", filter=mine & Q(status__in=(Status.DRAFT,
+                                                                 Status.RETURNED)))
+    total = 0
+    if counts:
+        total += sum(v or 0 for v in Application.objects.filter(municipality=municipality)
+                     .aggregate(**counts).values())
+    if has_role(user, Role.REVIEWER, Role.FUND_ADMIN):
+        total += pending.filter(reviewer=user, application__municipality=municipality,
+                                application__status=Status.IN_REVIEW).count()
+    return total

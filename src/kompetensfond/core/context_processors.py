@@ -15,4 +15,22 @@ def tenant(request: HttpRequest) -> dict[str, Any]:
         "current_municipality": membership.municipality if membership else None,
         "current_roles": roles,
         "Role": Role,
+        # computed only by a page that shows it (the navigation)
+        "work_count": (lambda: _work_count(request)) if membership else 0,
     }
+
+
+def _work_count(request: HttpRequest) -> int:
+    from kompetensfond.applications.selectors import work_count
+
+    return work_count(request.user)
+
+
+def work_queue_of(request: HttpRequest) -> Any:
+    """The user's to-do lists, read once per request (the home page and the navigation's
+    count share them)."""
+    from kompetensfond.applications.selectors import work_queue
+
+    if not hasattr(request, "_work_queue"):
+        request._work_queue = work_queue(request.user)  # type: ignore[attr-defined]
+    return request._work_queue  # type: ignore[attr-defined]

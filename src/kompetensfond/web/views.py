@@ -7,10 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompetensfond.core.context_processors import work_queue_of
 from kompetensfond.core.models import Role
 from kompetensfond.core.permissions import membership_of, roles_of
+from kompetensfond.funds.models import FundStatus
+from kompetensfond.funds.selectors import fund_list
+from kompetensfond.ledger.selectors import fund_balances
 
 
 @dataclass
@@ -61,7 +66,24 @@ def home(request: HttpRequest) -> HttpResponse:
         roles = roles_of(request.user)
         context["sections"] = _sections_for(roles)
         context["role_labels"] = sorted({a.get_role_display() for a in membership.roles.all()})
+        context["work"] = work_queue_of(request)
+        context["today"] = timezone.localdate()
+        if roles & {Role.VIEWER, Role.FUND_ADMIN, Role.SECRETARY}:
+            funds = list(fund_list(user=request.user).filter(status=FundStatus.OPEN)
+                         .order_by("-start_date", "name"))
+            balances = fund_balances([f.pk for f in funds])
+            for fund in funds:
+                fund.balance = balances[fund.pk]  # type: ignore[attr-defined]
+            context["funds"] = funds
     return render(request, "web/home.html", context)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the icon."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("kompetensfond/favicon.svg"))
 
 
 def accessibility(request: HttpRequest) -> HttpResponse:

@@ -4,6 +4,7 @@ scoring, and the scores."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,8 @@ from ..models import SCORE_MAX, SCORE_MIN, Application, Criterion, Review, Score
 from ..notifications import notify
 from ..permissions import can_handle, can_handle_applications, can_review
 from ._common import _lock_application, _transition_apply
+
+REVIEW_DAYS = 14  # the default time a reviewer has to assess
 
 
 @service
@@ -44,11 +47,19 @@ def criterion_create(*, actor: Actor, fund: Fund, name: str, weight: int) -> Cri
 
 @service
 def reviewers_assign(*, actor: Actor, application: Application,
-                     reviewers: Iterable[User]) -> list[Review]:
-    """Assign reviewers; a submitted application is taken into review. Nobody assesses an
-    application they wrote or are the contact person for."""
+                     reviewers: Iterable[User], due_date: date | None = None) -> list[Review]:
+    """Assign reviewers, to assess by ``due_date`` (REVIEW_DAYS from today unless given);
+    a submitted application is taken into review. Nobody assesses an application they
+    wrote or are the contact person for."""
     application = _lock_application(application)
     check(can_handle(actor, application))
+    today = timezone.localdate()
+    due_date = due_date or today + timedelta(days=REVIEW_DAYS)
+    if not today <= due_date <= today + timedelta(days=366):
+        raise ValidationError(_("The review deadline must lie between today and a year "
+                                "from now."), fields={"due_date": [_("Choose a later date.")
+                                                                   if due_date < today else
+                                                                   _("Choose an earlier date.")]})
     if application.status not in IN_REVIEW:
         raise ConflictError(_("Reviewers are assigned to submitted applications."),
                             code=ErrorCode.ILLEGAL_TRANSITION)
@@ -63,15 +74,16 @@ def reviewers_assign(*, actor: Actor, application: Application,
             raise ConflictError(_("%(name)s wrote the application or is its contact person and "
                                   "cannot assess it.") % {"name": reviewer.display_name},
                                 code=ErrorCode.OWN_APPLICATION)
-        review, was_created = Review.objects.get_or_create(application=application,
-                                                           reviewer=reviewer)
+        review, was_created = Review.objects.get_or_create(
+            application=application, reviewer=reviewer, defaults={"due_date": due_date})
         if was_created:
             created.append(review)
     if application.status == Status.SUBMITTED:
         _transition_apply(application, "start_review", Status.IN_REVIEW, actor=actor)
     notify("assigned", application, [review.reviewer for review in created])
     record_event(actor=actor, action=AuditAction.REVIEWERS_ASSIGNED, obj=application,
-                 changes={"reviewers": [r.reviewer.display_name for r in created]})
+                 changes={"reviewers": [r.reviewer.display_name for r in created],
+                          "due_date": due_date.isoformat()})
     return created
 
 

@@ -63,11 +63,15 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     can["edit"] = bool(can_change_application(request.user, application)) and status in EDITABLE
     handles = bool(can_handle(request.user, application))
     today = timezone.localdate()
+    events = list(application.events.select_related("actor"))
     return render(request, "applications/application_detail.html", {
         "application": application, "budget": list(application.budget_lines.all()),
+        "return_reason": next((e.reason for e in reversed(events)
+                               if e.to_status == Status.RETURNED), "")
+        if status == Status.RETURNED else "",
         "requested": requested_amount(application),
         "findings": findings_for(application) if status != Status.WITHDRAWN else [],
-        "events": application.events.select_related("actor"),
+        "events": events,
         "attachments": application.attachments.all(),
         "decision": getattr(application, "decision", None),
         "can": can, "can_act": any(can.values()), "frame": _frame(application),

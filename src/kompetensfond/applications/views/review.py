@@ -41,7 +41,8 @@ def assign_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose at least one reviewer."))
         return redirect("applications:detail", application.pk)
     return act(request, pk, lambda a: reviewers_assign(
-        actor=request.user, application=a, reviewers=form.cleaned_data["reviewers"]),
+        actor=request.user, application=a, reviewers=form.cleaned_data["reviewers"],
+        due_date=form.cleaned_data["due_date"]),
         _("The reviewers have been assigned."))
 
 
