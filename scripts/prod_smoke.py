@@ -95,6 +95,7 @@ def main() -> None:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kompetensfond.settings.prod",
                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
                "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "DATABASE_URL": url,
+               "SITE_URL": f"http://127.0.0.1:{port}",
                "DJANGO_STATIC_ROOT": str(workdir / "static")}
         gunicorn = None
         try:

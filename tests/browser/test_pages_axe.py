@@ -345,3 +345,102 @@ def test_a_meeting_from_agenda_to_approved_minutes_in_the_browser(page: Page, li
     expect(page.locator("main")).to_contain_text("Sammanträdet är avslutat och ändras inte.")
     expect(page.get_by_role("button", name="Sätt upp på dagordningen")).to_have_count(0)
     assert_accessible(page)
+
+
+@pytest.fixture
+def fresh_demo(ssyk):
+    """Södertälje as `make demo` loads it: the seed's fund closed as history and the fund
+    that runs today, with applications in every state."""
+    from kompetensfond.demo.funds import build_demo_funds
+
+    town = build_municipality(SPECS[0])
+    build_staff(town.municipality, count=80)
+    town.funds = build_demo_funds(town)  # type: ignore[attr-defined]
+    return town
+
+
+def test_a_newcomer_applies_and_gets_a_decision_today_in_a_fresh_demo(
+        page: Page, live_server, fresh_demo) -> None:
+    """Nothing created first: the manager writes and submits on today's date, the case
+    officer assigns a reviewer, the reviewer assesses, the officer proposes, the secretary
+    decides at today's meeting with a §, and the minutes extract is a PDF; axe on each
+    page."""
+    from kompetensfond.applications.models import Application, Decision
+
+    base = live_server.url
+    today = timezone.localdate()
+    current = fresh_demo.funds[0]  # type: ignore[attr-defined]
+    log_in(page, base, "sodertalje-chef", DEMO_PASSWORD)
+    # the home page lists the manager's draft and the application returned for completion
+    expect(page.locator("#todo-drafts")).to_contain_text("(1)")
+    expect(page.locator("main")).to_contain_text("Bifoga utbildningsanordnarens kursplan.")
+    assert_accessible(page)
+    page.get_by_role("link", name="Ny ansökan").first.click()
+    page.locator("#id_fund").select_option(label=current.name)
+    page.locator("#id_unit").select_option(label="Hemtjänst Centrum")
+    page.locator("#id_title").fill("Förflyttningsteknik för hemtjänsten")
+    page.get_by_label("S1 Utveckla medarbetare i nuvarande roll").check()
+    # the occupation picker narrows 429 groups to what is typed
+    page.get_by_label("Sök i listan").first.fill("underskö")
+    page.get_by_label("5321 Undersköterskor, hemtjänst, hemsjukvård och äldreboende").check()
+    expect(page.get_by_label("2341 Grundskollärare")).to_be_hidden()
+    page.locator("#id_participants_women").fill("10")
+    page.locator("#id_participants_men").fill("1")
+    page.locator("#id_cofunding").fill("20 000")
+    page.locator("#id_budget-0-cost_type").select_option("course_fee")
+    page.locator("#id_budget-0-year").fill(str(today.year))
+    page.locator("#id_budget-0-amount").fill("120 000")
+    page.locator("#id_budget-0-amount").blur()
+    assert_accessible(page)
+    page.get_by_role("button", name="Spara utkast").click()
+    expect(page.get_by_role("status")).to_contain_text("Ansökan har sparats som utkast.")
+    expect(page.locator("main")).to_contain_text("10 kvinnor, 1 man, 0 annat eller ej angivet")
+    page.get_by_role("button", name="Skicka in ansökan").click()
+    expect(page.get_by_role("status")).to_contain_text("Ansökan har skickats in.")
+    application = Application.objects.get(title="Förflyttningsteknik för hemtjänsten")
+    page.get_by_role("button", name="Logga ut").click()
+
+    log_in(page, base, "sodertalje-handlaggare", DEMO_PASSWORD)
+    expect(page.locator("main")).to_contain_text("Förflyttningsteknik för hemtjänsten")
+    page.get_by_role("link", name="Förflyttningsteknik för hemtjänsten").first.click()
+    page.get_by_label("Bertil Bedömare").check()
+    page.get_by_role("button", name="Tilldela bedömare").click()
+    expect(page.get_by_role("status")).to_contain_text("Bedömarna har tilldelats.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Logga ut").click()
+
+    log_in(page, base, "sodertalje-bedomare", DEMO_PASSWORD)
+    page.get_by_role("link", name="Förflyttningsteknik för hemtjänsten").first.click()
+    page.get_by_label("Nej, jag är inte jävig").check()
+    page.get_by_role("button", name="Spara", exact=True).click()
+    for select in page.locator("select[id^='id_c']").all():
+        select.select_option("4")
+    page.get_by_role("button", name="Spara bedömning").click()
+    expect(page.get_by_role("status")).to_contain_text("Din bedömning har sparats.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Logga ut").click()
+
+    log_in(page, base, "sodertalje-handlaggare", DEMO_PASSWORD)
+    expect(page.locator("#todo-to-propose")).to_contain_text("(1)")
+    page.goto(f"{base}/ansokningar/{application.pk}/")
+    page.locator("#id_recommend-outcome_0").check()
+    page.get_by_role("button", name="Lämna förslag", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Förslaget till beslut har registrerats.")
+    page.get_by_role("button", name="Logga ut").click()
+
+    log_in(page, base, "sodertalje-sekreterare", DEMO_PASSWORD)
+    page.goto(f"{base}/ansokningar/{application.pk}/")
+    page.locator("#id_decision-meeting_date").fill(today.isoformat())
+    page.locator("#id_decision-outcome_0").check()
+    page.locator("#id_decision-case_number").fill(f"KS {today.year}/555")
+    page.get_by_role("button", name="Registrera beslut").click()
+    expect(page.get_by_role("status")).to_contain_text("Beslutet har registrerats.")
+    decision = Decision.objects.get(application=application)
+    assert decision.decided_on == today
+    assert decision.paragraph is not None
+    expect(page.locator("main")).to_contain_text(
+        f"{today.isoformat()} §\u00a0{decision.paragraph}, dnr KS {today.year}/555")
+    assert_accessible(page)
+    pdf = page.request.get(f"{base}/ansokningar/{application.pk}/protokollsutdrag.pdf")
+    assert pdf.status == 200
+    assert pdf.body().startswith(b"%PDF")

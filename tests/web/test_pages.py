@@ -90,6 +90,7 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
         "DJANGO_SETTINGS_MODULE": "kompetensfond.settings.prod",
         "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-" + "y" * 20,
         "DJANGO_ALLOWED_HOSTS": "kompetensfond.example.se",
+        "SITE_URL": "https://kompetensfond.example.se",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
         "PATH": "/usr/bin:/bin",
     }
@@ -99,3 +100,33 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_a_refused_request_is_logged_on_one_line(client, municipality) -> None:
+    """A 403 is logged as one line by the console handler, not with a traceback."""
+    import logging
+
+    from kompetensfond.core.logging import RefusalsOnOneLine
+
+    console = next(h for h in logging.getLogger().handlers
+                   if any(isinstance(f, RefusalsOnOneLine) for f in h.filters))
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if console.filter(record):
+                records.append(record)
+
+    keep = Keep()
+    logger = logging.getLogger("django.request")
+    logger.addHandler(keep)
+    try:
+        employee = member(municipality, Role.EMPLOYEE, username="mira")
+        client.force_login(employee)
+        assert client.get(reverse("audit:event-list")).status_code == 403
+    finally:
+        logger.removeHandler(keep)
+    [record] = [r for r in records if getattr(r, "status_code", None) == 403]
+    assert record.exc_info is None
+    assert "\n" not in logging.Formatter().format(record)

@@ -10,7 +10,7 @@ from kompetensfond.core.models import User
 from kompetensfond.core.text import TextField
 from kompetensfond.funds.models import Earmark, Fund
 from kompetensfond.organisation.models import Body, Occupation, OrgUnit
-from kompetensfond.plans.models import CostType, Strategy
+from kompetensfond.plans.models import ApplicationRound, CostType, Strategy
 
 from .models import PROPOSAL_CHOICES, Application
 
@@ -25,9 +25,10 @@ class ApplicationForm(forms.Form):
                                       widget=forms.Textarea(attrs={"rows": 3}))
     strategies = forms.ModelMultipleChoiceField(
         label=_("Strategies in the competence-supply plan"), required=False,
-        queryset=Strategy.objects.none())
+        queryset=Strategy.objects.none(), widget=forms.CheckboxSelectMultiple)
     occupations = forms.ModelMultipleChoiceField(label=_("Target occupations"), required=False,
-                                                 queryset=Occupation.objects.none())
+                                                 queryset=Occupation.objects.none(),
+                                                 widget=forms.CheckboxSelectMultiple)
     start_date = forms.DateField(label=_("Start"), required=False, widget=DateInput())
     end_date = forms.DateField(label=_("End"), required=False, widget=DateInput())
     participants_women = forms.IntegerField(label=_("Participants: women"), min_value=0,
@@ -146,10 +147,20 @@ NOT_APPLICABLE = "na"
 
 class AssignForm(forms.Form):
     reviewers = forms.ModelMultipleChoiceField(label=_("Reviewers"),
-                                               queryset=User.objects.none())
+                                               queryset=User.objects.none(),
+                                               widget=forms.CheckboxSelectMultiple)
+    due_date = forms.DateField(label=_("Assess by"), required=False,
+                               widget=DateInput())
 
     def __init__(self, *args: Any, reviewers: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from .services.review import REVIEW_DAYS
+
+        self.fields["due_date"].initial = timezone.localdate() + timedelta(days=REVIEW_DAYS)
         field = self.fields["reviewers"]
         field.queryset = reviewers  # type: ignore[attr-defined]
         field.label_from_instance = lambda user: user.display_name  # type: ignore[attr-defined]
@@ -199,3 +210,57 @@ class MeetingForm(forms.Form):
     def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+
+
+class ApplicationFilterForm(forms.Form):
+    """The application list's search and filters; every value lives in the URL, so a view
+    can be bookmarked and shared."""
+
+    DELEGATED = "delegated"
+    SORTS = {
+        "title": ("title", "pk"), "-title": ("-title", "-pk"),
+        "unit": ("unit__name", "pk"), "-unit": ("-unit__name", "-pk"),
+        "fund": ("fund__name", "pk"), "-fund": ("-fund__name", "-pk"),
+        "status": ("status", "pk"), "-status": ("-status", "-pk"),
+        "requested": ("requested", "pk"), "-requested": ("-requested", "-pk"),
+        "submitted": ("submitted_at", "pk"), "-submitted": ("-submitted_at", "-pk"),
+    }
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200,
+                        help_text=_("Title, purpose, unit or case number (dnr)"))
+    fund = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none(),
+                                  required=False, empty_label=_("All"))
+    round = forms.ModelChoiceField(label=_("Application round"),
+                                   queryset=ApplicationRound.objects.none(), required=False,
+                                   empty_label=_("All"))
+    unit = forms.ModelChoiceField(label=_("Administration or unit"),
+                                  queryset=OrgUnit.objects.none(), required=False,
+                                  empty_label=_("All"))
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    strategy = forms.ModelChoiceField(label=_("Strategy"), queryset=Strategy.objects.none(),
+                                      required=False, empty_label=_("All"))
+    decided_by = forms.ChoiceField(label=_("Decided by"), required=False)
+    start = forms.DateField(label=_("Submitted from"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Submitted until"), required=False, widget=DateInput())
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput,
+                             choices=[(k, k) for k in SORTS])
+
+    def __init__(self, *args: Any, funds: Any, rounds: Any, units: Any, strategies: Any,
+                 bodies: Any, **kwargs: Any) -> None:
+        from .models import Status
+
+        super().__init__(*args, **kwargs)
+        self.fields["fund"].queryset = funds  # type: ignore[attr-defined]
+        self.fields["round"].queryset = rounds  # type: ignore[attr-defined]
+        self.fields["round"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda r: f"{r.guideline.fund.name}: {r.name}")
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda u: ("\u2003" * u.depth) + u.name)
+        self.fields["strategy"].queryset = strategies  # type: ignore[attr-defined]
+        self.fields["strategy"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda s: f"{s.code} {s.title} ({s.plan.title})")
+        self.fields["status"].choices = [("", _("All")), *Status.choices]  # type: ignore[attr-defined]
+        self.fields["decided_by"].choices = [  # type: ignore[attr-defined]
+            ("", _("All")), (self.DELEGATED, _("A delegate")),
+            *((str(b.pk), b.name) for b in bodies)]

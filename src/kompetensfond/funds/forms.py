@@ -59,10 +59,11 @@ class EarmarkForm(forms.Form):
         help_text=_("A frame per administration is an earmark restricted to it."))
     occupations = forms.ModelMultipleChoiceField(
         label=_("Only for the occupations"), queryset=Occupation.objects.none(), required=False,
-        help_text=_("Leave empty for every occupation."))
+        help_text=_("Leave empty for every occupation."), widget=forms.CheckboxSelectMultiple)
     strategies = forms.ModelMultipleChoiceField(
         label=_("Only for the strategies"), queryset=Strategy.objects.none(), required=False,
-        help_text=_("Strategies of the competence-supply plan; leave empty for all."))
+        help_text=_("Strategies of the competence-supply plan; leave empty for all."),
+        widget=forms.CheckboxSelectMultiple)
     on = forms.DateField(label=_("Date"), widget=DateInput())
 
     def __init__(self, *args: Any, administrations: Any, occupations: Any, strategies: Any,
@@ -75,7 +76,7 @@ class EarmarkForm(forms.Form):
 
 class EarmarkAdjustForm(forms.Form):
     direction = forms.ChoiceField(
-        label=_("Change"), widget=forms.RadioSelect,
+        label=_("Raise or lower the earmark"), widget=forms.RadioSelect,
         choices=[("add", _("Move more money into the earmark")),
                  ("release", _("Give money back to the fund"))])
     amount = MoneyFormField(label=_("Amount"))

@@ -58,7 +58,7 @@ class TargetForm(forms.Form):
 class ShortageForm(forms.Form):
     occupations = forms.ModelMultipleChoiceField(
         label=_("Shortage occupations"), queryset=Occupation.objects.none(), required=False,
-        widget=forms.SelectMultiple(attrs={"size": 12}))
+        widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, occupations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

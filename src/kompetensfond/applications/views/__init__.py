@@ -9,7 +9,6 @@ from .decisions import (
 from .drafting import (
     application_create_view,
     application_edit_view,
-    application_list_view,
     attachment_download_view,
     attachment_upload_view,
     live_check_view,
@@ -22,6 +21,7 @@ from .lifecycle import (
     submit_view,
     withdraw_view,
 )
+from .listing import application_list_view
 from .meetings import (
     agenda_add_view,
     agenda_move_view,

@@ -22,7 +22,6 @@ from kompetensfond.core.permissions import check, deny, has_role, municipality_o
 from kompetensfond.core.requests import AuthenticatedHttpRequest
 from kompetensfond.core.uploads import upload_too_large
 from kompetensfond.funds.models import Earmark, FundStatus
-from kompetensfond.funds.permissions import can_view_funds
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.organisation.models import OrgUnit
 from kompetensfond.organisation.selectors import (
@@ -38,9 +37,9 @@ from kompetensfond.plans.selectors import guideline_of, rules_of
 from ..files import MAX_SIZE
 from ..forms import ApplicationForm, BudgetFormSet
 from ..lifecycle import EDITABLE
-from ..models import Application, Status
+from ..models import Application
 from ..permissions import can_apply_for, can_view_application
-from ..selectors import access_application, application_list
+from ..selectors import access_application
 from ..services import Line, application_create, application_update, attachment_add
 from ._common import act
 
@@ -72,18 +71,6 @@ def _application_form(request: AuthenticatedHttpRequest, data: Any = None,
 def _lines(formset: Any) -> list[Line]:
     return [Line(f.cleaned_data["cost_type"], f.cleaned_data["year"], f.cleaned_data["amount"])
             for f in formset.forms if f.cleaned_data.get("cost_type")]
-
-
-@login_required
-def application_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    check(can_view_funds(request.user))
-    status = request.GET.get("status", "")
-    applications = application_list(user=request.user,
-                                    status=status if status in Status.values else "")
-    return render(request, "applications/application_list.html", {
-        "applications": applications, "statuses": Status.choices, "status": status,
-        "can_apply": has_role(request.user, Role.FUND_ADMIN, Role.UNIT_MANAGER),
-    })
 
 
 def _initial(application: Application) -> dict[str, Any]:
