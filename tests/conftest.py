@@ -86,3 +86,15 @@ def _fresh_account_cache():  # type: ignore[no-untyped-def]
     services._ACCOUNT_IDS.clear()
     yield
     services._ACCOUNT_IDS.clear()
+
+
+@pytest.fixture
+def stockholm(ssyk):  # type: ignore[no-untyped-def]
+    """The demo's Stockholm as `make demo` loads it: one application in every state in a
+    fund that runs today."""
+    from kompetensfond.demo.funds import build_demo_funds
+    from kompetensfond.demo.organisation import SPECS, build_municipality
+
+    demo = build_municipality(next(s for s in SPECS if s.slug == "stockholm"))
+    build_demo_funds(demo)
+    return demo

@@ -20,13 +20,6 @@ from kompetensfond.demo.organisation import SPECS, build_municipality
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ssyk")]
 
 
-@pytest.fixture
-def stockholm():  # type: ignore[no-untyped-def]
-    demo = build_municipality(next(s for s in SPECS if s.slug == "stockholm"))
-    build_demo_funds(demo)
-    return demo
-
-
 def titles(client, **params) -> list[str]:  # type: ignore[no-untyped-def]
     response = client.get(reverse("applications:list"), params)
     assert response.status_code == 200

@@ -11,18 +11,9 @@ from django.utils import timezone
 
 from kompetensfond.applications.models import Application, Review
 from kompetensfond.core.models import Role
-from kompetensfond.demo.funds import build_demo_funds
 from kompetensfond.demo.organisation import SPECS, build_municipality
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ssyk")]
-
-
-@pytest.fixture
-def stockholm():  # type: ignore[no-untyped-def]
-    """The demo's Stockholm: one application in every state in a fund that runs today."""
-    demo = build_municipality(next(s for s in SPECS if s.slug == "stockholm"))
-    build_demo_funds(demo)
-    return demo
 
 
 def home(client, user) -> str:  # type: ignore[no-untyped-def]

@@ -76,3 +76,12 @@ def download(content: bytes, *, filename: str, kind: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def table_download(kind: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
+                   name: str, sheet: str) -> HttpResponse:
+    """A list page's table as ``name``.csv or ``name``.xlsx (``kind`` "csv" or "xlsx")."""
+    if kind == "csv":
+        return download(csv_bytes(header, rows), filename=f"{name}.csv", kind="csv")
+    return download(xlsx_bytes(header, rows, sheet=sheet), filename=f"{name}.xlsx",
+                    kind="xlsx")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensfond.core.errors import DomainError
-from kompetensfond.core.exports import csv_bytes, download, xlsx_bytes
+from kompetensfond.core.exports import table_download
 from kompetensfond.core.forms import add_domain_error, form_page, run_form
 from kompetensfond.core.permissions import check
 from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality
@@ -63,11 +63,8 @@ def ledger_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     export = request.GET.get("export")
     if export in ("csv", "xlsx"):
         rows = _export_rows(transactions.iterator(chunk_size=2000))
-        name = f"huvudbok-fond-{fund.pk}"
-        if export == "csv":
-            return download(csv_bytes(EXPORT_HEADER, rows), filename=f"{name}.csv", kind="csv")
-        return download(xlsx_bytes(EXPORT_HEADER, rows, sheet="Huvudbok"),
-                        filename=f"{name}.xlsx", kind="xlsx")
+        return table_download(export, EXPORT_HEADER, rows, name=f"huvudbok-fond-{fund.pk}",
+                              sheet="Huvudbok")
     page = Paginator(transactions, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

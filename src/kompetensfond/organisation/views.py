@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kompetensfond.core.errors import DomainError
-from kompetensfond.core.exports import csv_bytes, download, xlsx_bytes
+from kompetensfond.core.exports import download, table_download
 from kompetensfond.core.forms import form_page, run_form
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality
@@ -150,11 +150,8 @@ def employee_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                  GENDER_EXPORT[e.gender], e.occupation.ssyk_code if e.occupation else "",
                  e.unit.cost_centre, e.employment_rate, e.start_date, e.end_date]
                 for e in employees.iterator(chunk_size=2000))
-        if export == "csv":
-            return download(csv_bytes(EXPORT_HEADER, rows), filename="medarbetare.csv",
-                            kind="csv")
-        return download(xlsx_bytes(EXPORT_HEADER, rows, sheet="Medarbetare"),
-                        filename="medarbetare.xlsx", kind="xlsx")
+        return table_download(export, EXPORT_HEADER, rows, name="medarbetare",
+                              sheet="Medarbetare")
     page = Paginator(employees, EMPLOYEES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from kompetensfond.core.exports import csv_bytes, download, xlsx_bytes
+from kompetensfond.core.exports import table_download
 from kompetensfond.core.models import Role
 from kompetensfond.core.permissions import check, has_role, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest
@@ -66,11 +66,8 @@ def application_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if export in ("csv", "xlsx"):
         rows = _export_rows(applications.select_related(
             "decision", "decision__body", "decision__delegate").iterator(chunk_size=2000))
-        if export == "csv":
-            return download(csv_bytes(EXPORT_HEADER, rows), filename="ansokningar.csv",
-                            kind="csv")
-        return download(xlsx_bytes(EXPORT_HEADER, rows, sheet="Ansökningar"),
-                        filename="ansokningar.xlsx", kind="xlsx")
+        return table_download(export, EXPORT_HEADER, rows, name="ansokningar",
+                              sheet="Ansökningar")
     page = Paginator(applications, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     for key in ("page", "export"):
