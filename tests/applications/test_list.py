@@ -137,3 +137,22 @@ def test_the_list_runs_a_constant_number_of_queries(officer_client, stockholm) -
                            participants_women=2,
                            lines=[Line("course_fee", timezone.localdate().year, "1000.00")])
     assert count() == before
+
+
+def test_meetings_are_filtered_and_exported(officer_client, stockholm) -> None:
+    from datetime import timedelta
+
+    today = timezone.localdate()
+    url = reverse("applications:meetings")
+    html = officer_client.get(url, {"when": "coming"}).content.decode()
+    coming = (today + timedelta(days=14)).isoformat()
+    assert coming in html
+    assert (today - timedelta(days=7)).isoformat() not in html
+    html = officer_client.get(url, {"when": "past"}).content.decode()
+    assert coming not in html
+    assert (today - timedelta(days=7)).isoformat() in html
+    response = officer_client.get(url, {"when": "coming", "export": "csv"})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["datum", "organ", "ärenden", "justerat"]
+    assert rows[1][:3] == [coming, "Kommunstyrelsen", "1"]
+    assert officer_client.get(url, {"body": "abc", "start": "x"}).status_code == 200

@@ -142,3 +142,60 @@ def test_live_guideline_check_while_filling_in_the_form(client, world) -> None:
     assert "följer fondens riktlinjer" in ok.decode()
     blank = client.post(reverse("applications:check"), {}).content.decode()
     assert "Välj fonden" in blank
+
+
+def test_named_participants_are_picked_from_the_units_staff(client, world, municipality,
+                                                            ) -> None:
+    """Choosing the unit loads its staff (htmx); ticked employees become the named
+    participants and give the counts by gender. Staff of other units are not offered."""
+    from kompetensfond.organisation.models import Gender
+    from tests.factories import EmployeeFactory
+
+    asa = EmployeeFactory(unit=world.unit, first_name="Åsa", last_name="Öberg")
+    erik = EmployeeFactory(unit=world.unit, first_name="Erik", last_name="Ek", gender=Gender.MAN)
+    elsewhere = OrgUnitFactory(municipality=municipality, name="Skolan")
+    stranger = EmployeeFactory(unit=elsewhere, first_name="Nils", last_name="Nilsson")
+    client.force_login(world.manager)
+    picker = client.get(reverse("applications:participants"),
+                        {"unit": world.unit.pk}).content.decode()
+    assert "Åsa Öberg" in picker
+    assert "Erik Ek" in picker
+    assert "Nils Nilsson" not in picker
+    # a unit outside the manager's subtree gives no staff
+    assert "Nils Nilsson" not in client.get(reverse("applications:participants"),
+                                            {"unit": elsewhere.pk}).content.decode()
+    response = client.post(reverse("applications:create"), form_data(
+        world, "100 000", participants=[asa.pk, erik.pk]))
+    assert response.status_code == 302, response.content.decode()
+    application = Application.objects.get()
+    assert set(application.named_participants.all()) == {asa, erik}
+    assert (application.participants_women, application.participants_men) == (1, 1)
+    # someone else's employee cannot be slipped in
+    response = client.post(reverse("applications:create"), form_data(
+        world, "100 000", title="Annan", participants=[stranger.pk]))
+    assert response.status_code == 200
+    assert Application.objects.count() == 1
+    # the edit page shows the unit's staff with the ticks kept
+    page = client.get(reverse("applications:edit", args=[application.pk])).content.decode()
+    import re
+
+    boxes = dict(re.findall(r'<input type="checkbox" name="participants" value="(\d+)"([^>]*)>',
+                            page))
+    assert "checked" in boxes[str(asa.pk)]
+    assert "checked" in boxes[str(erik.pk)]
+
+
+def test_live_check_shows_the_running_total_and_cofunding_share(client, world) -> None:
+    client.force_login(world.manager)
+    data = form_data(world, "150 000", cofunding="50 000")
+    data.update({"budget-1-cost_type": "travel", "budget-1-year": "2026",
+                 "budget-1-amount": "50 000"})
+    page = client.post(reverse("applications:check"), data).content.decode()
+    assert "200\xa0000,00\xa0kr" in page  # requested: both rows
+    assert "250\xa0000,00\xa0kr" in page  # total cost with the co-funding
+    assert "20,0 % av kostnaden" in page
+    # a row ticked for removal is not counted
+    data["budget-1-DELETE"] = "on"
+    page = client.post(reverse("applications:check"), data).content.decode()
+    assert "150\xa0000,00\xa0kr" in page
+    assert "25,0 % av kostnaden" in page

@@ -9,7 +9,7 @@ from kompetensfond.core.forms import DateInput, MoneyFormField
 from kompetensfond.core.models import User
 from kompetensfond.core.text import TextField
 from kompetensfond.funds.models import Earmark, Fund
-from kompetensfond.organisation.models import Body, Occupation, OrgUnit
+from kompetensfond.organisation.models import Body, Employee, Occupation, OrgUnit
 from kompetensfond.plans.models import ApplicationRound, CostType, Strategy
 
 from .models import PROPOSAL_CHOICES, Application
@@ -36,24 +36,32 @@ class ApplicationForm(forms.Form):
     participants_men = forms.IntegerField(label=_("Participants: men"), min_value=0, initial=0)
     participants_other = forms.IntegerField(label=_("Participants: other or not stated"),
                                             min_value=0, initial=0)
-    employee_numbers = TextField(
-        label=_("Named participants"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Employee numbers from the staff register, one per line. When given, "
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Named participants"), required=False, queryset=Employee.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Staff of the applying unit from the staff register. When you tick any, "
                     "the counts by gender are taken from them."))
     cofunding = MoneyFormField(label=_("Co-funding by the unit"), required=False)
-
-    def clean_employee_numbers(self) -> list[str]:
-        text = self.cleaned_data.get("employee_numbers") or ""
-        return [n for n in text.replace(",", "\n").split() if n]
     earmark = forms.ModelChoiceField(label=_("Requested earmark"), required=False,
                                      queryset=Earmark.objects.none(),
                                      empty_label=_("No earmark"))
 
     def __init__(self, *args: Any, funds: Any, units: Any, strategies: Any, occupations: Any,
-                 earmarks: Any, **kwargs: Any) -> None:
+                 earmarks: Any, staff: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        from django.urls import reverse
+
         self.fields["fund"].queryset = funds  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        # choosing the unit reloads its staff in the participant picker (htmx)
+        self.fields["unit"].widget.attrs.update({
+            "hx-get": reverse("applications:participants"), "hx-trigger": "change",
+            "hx-target": "#participants-picker", "hx-swap": "outerHTML",
+            "hx-include": "[name='unit'],[name='participants']"})
+        self.fields["participants"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["participants"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda e: f"{e.first_name} {e.last_name} ({e.employee_number}"
+                      + (f", {e.occupation.name}" if e.occupation else "") + ")")
         self.fields["strategies"].queryset = strategies  # type: ignore[attr-defined]
         self.fields["occupations"].queryset = occupations  # type: ignore[attr-defined]
         self.fields["earmark"].queryset = earmarks  # type: ignore[attr-defined]
@@ -68,13 +76,23 @@ class BudgetLineForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         filled = [data.get("cost_type"), data.get("year"), data.get("amount")]
-        if any(filled) and not all(filled):
+        if any(filled) and not all(filled) and not data.get("DELETE"):
             raise forms.ValidationError(_("Fill in cost type, year and amount, or leave the "
                                           "row empty."))
         return data
 
 
-BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=4, max_num=30)
+# Four empty rows (more are added in the page, or after saving, without JavaScript); a row
+# is removed by ticking its "remove" box.
+BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=4, max_num=30, can_delete=True)
+
+
+def budget_lines(formset: Any) -> list[tuple[str, int, Any]]:
+    """(cost type, year, amount) of a bound formset's filled rows that are not removed."""
+    return [(f.cleaned_data["cost_type"], f.cleaned_data["year"], f.cleaned_data["amount"])
+            for f in formset.forms
+            if getattr(f, "cleaned_data", None) and f.cleaned_data.get("cost_type")
+            and f.cleaned_data.get("amount") and not f.cleaned_data.get("DELETE")]
 
 
 class ReasonForm(forms.Form):
@@ -264,3 +282,19 @@ class ApplicationFilterForm(forms.Form):
         self.fields["decided_by"].choices = [  # type: ignore[attr-defined]
             ("", _("All")), (self.DELEGATED, _("A delegate")),
             *((str(b.pk), b.name) for b in bodies)]
+
+
+class MeetingFilterForm(forms.Form):
+    """The meeting list's filters, in the URL."""
+
+    WHEN = [("", _("All")), ("coming", _("Coming")), ("past", _("Held")),
+            ("open", _("Minutes not approved"))]
+    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none(),
+                                  required=False, empty_label=_("All"))
+    when = forms.ChoiceField(label=_("Which"), choices=WHEN, required=False)
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies  # type: ignore[attr-defined]

@@ -196,13 +196,34 @@ def ranking(fund: Any) -> tuple[list[RankedApplication], Decimal]:
     return ranked, available
 
 
-def meeting_list(*, user: Any) -> QuerySet[Any]:
+def meeting_list(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Any]:
+    """The municipality's meetings, newest first, each with ``item_count`` (its agenda
+    items), narrowed by the list page's filters (body, coming/held/open, dates)."""
+    from django.db.models import Count
+
     from .models import Meeting
 
     municipality = municipality_of(user)
     if municipality is None:
         raise Http404
-    return Meeting.objects.filter(body__municipality=municipality).select_related("body")
+    qs = (Meeting.objects.filter(body__municipality=municipality).select_related("body")
+          .annotate(item_count=Count("items")))
+    filters = filters or {}
+    today = timezone.localdate()
+    if filters.get("body"):
+        qs = qs.filter(body=filters["body"])
+    when = filters.get("when") or ""
+    if when == "coming":
+        qs = qs.filter(date__gte=today)
+    elif when == "past":
+        qs = qs.filter(date__lt=today)
+    elif when == "open":
+        qs = qs.filter(approved_on__isnull=True)
+    if filters.get("start"):
+        qs = qs.filter(date__gte=filters["start"])
+    if filters.get("end"):
+        qs = qs.filter(date__lte=filters["end"])
+    return qs.order_by("-date", "body__name", "pk")
 
 
 def meeting_agenda(meeting: Any) -> QuerySet[AgendaItem]:

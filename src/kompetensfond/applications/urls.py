@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.application_list_view, name="list"),
     path("ny/", views.application_create_view, name="create"),
     path("kontroll/", views.live_check_view, name="check"),
+    path("deltagare/", views.participants_view, name="participants"),
     path("<int:pk>/", views.application_detail, name="detail"),
     path("<int:pk>/andra/", views.application_edit_view, name="edit"),
     path("<int:pk>/skicka-in/", views.submit_view, name="submit"),

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,7 +23,7 @@ from kompetensfond.core.requests import AuthenticatedHttpRequest
 from kompetensfond.core.uploads import upload_too_large
 from kompetensfond.funds.models import Earmark, FundStatus
 from kompetensfond.funds.selectors import fund_list
-from kompetensfond.organisation.models import OrgUnit
+from kompetensfond.organisation.models import Employee, OrgUnit
 from kompetensfond.organisation.selectors import (
     occupation_choices,
     org_unit_list,
@@ -35,7 +35,7 @@ from kompetensfond.plans.models import PlanStatus, Strategy
 from kompetensfond.plans.selectors import guideline_of, rules_of
 
 from ..files import MAX_SIZE
-from ..forms import ApplicationForm, BudgetFormSet
+from ..forms import ApplicationForm, BudgetFormSet, budget_lines
 from ..lifecycle import EDITABLE
 from ..models import Application
 from ..permissions import can_apply_for, can_view_application
@@ -51,16 +51,31 @@ def _units(request: AuthenticatedHttpRequest) -> QuerySet[OrgUnit]:
     return units.filter(subtree_q(visible_unit_paths(request.user) or [], field=""))
 
 
+def _staff_of(units: QuerySet[OrgUnit], unit_id: Any) -> QuerySet[Employee]:
+    """The active staff of the chosen unit's subtree, if the user may apply for the unit;
+    none before a unit is chosen."""
+    unit = units.filter(pk=unit_id).first() if str(unit_id or "").isdigit() else None
+    if unit is None:
+        return Employee.objects.none()
+    today = timezone.localdate()
+    return (Employee.objects.filter(municipality_id=unit.municipality_id,
+                                    unit__path__startswith=unit.path)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            .select_related("occupation").order_by("last_name", "first_name", "pk"))
+
+
 def _application_form(request: AuthenticatedHttpRequest, data: Any = None,
                       initial: Any = None) -> ApplicationForm:
     municipality = municipality_of(request.user)
     today = timezone.localdate()
+    units = _units(request)
+    unit_id = (data.get("unit") if data is not None else None) or (initial or {}).get("unit")
     return ApplicationForm(
-        data, initial=initial,
+        data, initial=initial, staff=_staff_of(units, unit_id),
         # funds in use today: open, with a period that includes today
         funds=fund_list(user=request.user).filter(status=FundStatus.OPEN,
                                                   start_date__lte=today, end_date__gte=today),
-        units=_units(request),
+        units=units,
         strategies=Strategy.objects.filter(plan__municipality=municipality,
                                            plan__status=PlanStatus.ADOPTED),
         occupations=occupation_choices(),
@@ -69,8 +84,7 @@ def _application_form(request: AuthenticatedHttpRequest, data: Any = None,
 
 
 def _lines(formset: Any) -> list[Line]:
-    return [Line(f.cleaned_data["cost_type"], f.cleaned_data["year"], f.cleaned_data["amount"])
-            for f in formset.forms if f.cleaned_data.get("cost_type")]
+    return [Line(cost_type, year, amount) for cost_type, year, amount in budget_lines(formset)]
 
 
 def _initial(application: Application) -> dict[str, Any]:
@@ -84,8 +98,7 @@ def _initial(application: Application) -> dict[str, Any]:
             "participants_men": application.participants_men,
             "participants_other": application.participants_other,
             "cofunding": application.cofunding, "earmark": application.earmark_id,
-            "employee_numbers": "\n".join(application.named_participants.values_list(
-                "employee_number", flat=True))}
+            "participants": list(application.named_participants.all())}
 
 
 def _save_application(request: AuthenticatedHttpRequest,
@@ -100,6 +113,7 @@ def _save_application(request: AuthenticatedHttpRequest,
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = dict(form.cleaned_data)
         fund, unit = data.pop("fund"), data.pop("unit")
+        data["employee_numbers"] = [e.employee_number for e in data.pop("participants")]
         data["cofunding"] = data.get("cofunding") or 0
         try:
             if application is None:
@@ -148,21 +162,35 @@ def live_check_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     data = getattr(form, "cleaned_data", {})
     fund = data.get("fund")
     findings: list[Any] = []
+    lines = [BudgetLine(cost_type, amount) for cost_type, _year, amount in budget_lines(formset)]
+    participants = len(data.get("participants") or []) or sum(
+        data.get(k) or 0 for k in ("participants_women", "participants_men",
+                                   "participants_other"))
+    cofunding = data.get("cofunding") or Decimal("0.00")
+    requested = sum((line.amount for line in lines), Decimal("0.00"))
+    total = requested + cofunding
+    summary = {"requested": requested, "cofunding": cofunding, "total": total,
+               "share": (cofunding * 100 / total).quantize(Decimal("0.1")) if total else None,
+               "per_participant": (requested / participants).quantize(Decimal("0.01"))
+               if participants else None}
     if fund is not None and (guideline := guideline_of(fund)) is not None:
-        lines = [BudgetLine(f.cleaned_data["cost_type"], f.cleaned_data["amount"])
-                 for f in formset.forms
-                 if getattr(f, "cleaned_data", None) and f.cleaned_data.get("cost_type")
-                 and f.cleaned_data.get("amount")]
         application = ApplicationData(
             budget=lines,
-            participants=len(data.get("employee_numbers") or []) or sum(data.get(k) or 0 for k in (
-                "participants_women", "participants_men", "participants_other")),
-            cofunding=data.get("cofunding") or Decimal("0.00"),
+            participants=participants,
+            cofunding=cofunding,
             strategy_ids=[s.pk for s in data.get("strategies") or []],
             occupation_codes=[o.ssyk_code for o in data.get("occupations") or []])
         findings = guideline_check(rules_of(guideline), application)
     return render(request, "applications/_findings.html",
-                  {"findings": findings, "checked": fund is not None})
+                  {"findings": findings, "checked": fund is not None, "summary": summary})
+
+
+@login_required
+def participants_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The participant picker for the unit chosen in the form (htmx), keeping the ticks of
+    employees still in the unit."""
+    form = _application_form(request, request.GET)
+    return render(request, "applications/_participants.html", {"field": form["participants"]})
 
 
 @login_required

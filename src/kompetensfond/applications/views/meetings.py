@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kompetensfond.core.errors import DomainError
+from kompetensfond.core.exports import table_download
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest
 from kompetensfond.ledger.permissions import can_view_ledger
@@ -27,6 +29,7 @@ from ..documents import decision_basis_pdf
 from ..forms import (
     AgendaAddForm,
     MeetingDecisionForm,
+    MeetingFilterForm,
     MeetingForm,
     MinutesApproveForm,
     ParagraphCounterForm,
@@ -65,8 +68,22 @@ class ItemRow:
 def meeting_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     check(can_view_ledger(request.user))
     municipality = municipality_of(request.user)
+    bodies = body_list(user=request.user)
+    filters_form = MeetingFilterForm(request.GET or None, bodies=bodies)
+    filters = filters_form.cleaned_data if filters_form.is_valid() else {}
+    meetings = meeting_list(user=request.user, filters=filters)
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        rows = ([m.date, m.body.name, m.item_count, m.approved_on or ""]
+                for m in meetings.iterator(chunk_size=2000))
+        return table_download(export, ["datum", "organ", "ärenden", "justerat"], rows,
+                              name="sammantraden", sheet="Sammanträden")
+    page = Paginator(meetings, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    for key in ("page", "export"):
+        query.pop(key, None)
     return render(request, "applications/meeting_list.html", {
-        "meetings": meeting_list(user=request.user),
+        "page": page, "filters": filters_form, "query": query.urlencode(),
         "can_record": municipality is not None
         and bool(can_record_decisions(request.user, municipality)),
         "form": MeetingForm(bodies=body_list(user=request.user)),

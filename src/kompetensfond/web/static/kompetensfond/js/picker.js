@@ -42,7 +42,19 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("fieldset[data-picker]"), setUp);
+  var count = 0;
+  function setUpWithin(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("fieldset[data-picker]"), function (f) {
+      if (f.dataset.pickerReady) { return; }
+      f.dataset.pickerReady = "1";
+      count += 1;
+      setUp(f, count);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { setUpWithin(document); });
+  // content htmx swaps in (the participant picker after the unit is chosen)
+  document.addEventListener("htmx:load", function (event) {
+    var root = event.detail && event.detail.elt;
+    if (root && root.querySelectorAll) { setUpWithin(root.parentNode || root); }
   });
 }());
