@@ -55,6 +55,7 @@ urlpatterns = [
     path("fonder/", include("kompetensfond.ledger.urls")),
     path("", include("kompetensfond.plans.urls")),
     path("ansokningar/", include("kompetensfond.applications.urls")),
+    path("", include("kompetensfond.followup.urls")),
     path("api/v1/", include(api_v1)),
     path("plattform/admin/", admin.site.urls),
 ]

@@ -37,3 +37,16 @@ class ApiTextField(serializers.CharField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.validators.append(no_control_characters)
+
+
+def require_clean_text(value: str, field: str) -> str:
+    """For services: ``value`` if it has no control characters, else the domain's
+    ValidationError naming ``field`` (a 400 in the API, a field error in a form)."""
+    from kompetensfond.core.errors import ValidationError as DomainValidationError
+
+    try:
+        no_control_characters(value)
+    except ValidationError as exc:
+        message = str(exc.messages[0])
+        raise DomainValidationError(message, fields={field: [message]}) from exc
+    return value

@@ -48,10 +48,15 @@ class TargetProgress:
 
 
 def target_progress(plan: Plan) -> dict[int, list[TargetProgress]]:
-    """Per strategy, its targets and how many have been reached. Reached counts come from
-    the follow-up of funded initiatives (qualifications and participants), which the
-    follow-up feature records; until it does, every target has reached 0."""
-    return {s.pk: [TargetProgress(t, 0) for t in s.targets.all()] for s in strategy_list(plan)}
+    """Per strategy, its targets and how many have been reached: from the accepted
+    follow-up reports of the grants linked to the strategy (participants who finished;
+    qualifications from one occupation to another)."""
+    from kompetensfond.followup.selectors import target_reached  # the later app reads
+
+    strategies = list(strategy_list(plan))
+    reached = target_reached([t for s in strategies for t in s.targets.all()])
+    return {s.pk: [TargetProgress(t, reached.get(t.pk, 0)) for t in s.targets.all()]
+            for s in strategies}
 
 
 def guideline_of(fund: Fund) -> Guideline | None:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "kompetensfond.ledger",
     "kompetensfond.plans",
     "kompetensfond.applications",
+    "kompetensfond.followup",
     "kompetensfond.web",
     "kompetensfond.demo",
 ]

@@ -55,6 +55,9 @@ def _finish(actor: Actor, application: Application, decision: Decision, action: 
     """What every decision does once written: commit a grant in the ledger, audit, move the
     application to its outcome and tell the applicant (after commit)."""
     _commit(actor, application, decision, authorised)
+    from kompetensfond.followup.services import follow_ups_schedule  # the later app
+
+    follow_ups_schedule(actor=actor, application=application, decision=decision)
     record_event(actor=actor, action=audit, obj=decision,
                  municipality=application.municipality,
                  changes={"reference": decision.reference, "outcome": decision.outcome,

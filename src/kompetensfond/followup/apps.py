@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FollowupConfig(AppConfig):
+    name = "kompetensfond.followup"
+    verbose_name = "Utbetalningar och uppföljning"
