@@ -165,9 +165,9 @@ def test_report_figures_that_do_not_add_up_are_refused(world) -> None:
 
 
 def test_plan_targets_show_progress_from_accepted_reports(world) -> None:
+    from kompetensfond.organisation.models import Occupation
     from kompetensfond.plans.models import Target, TargetKind
     from kompetensfond.plans.selectors import target_progress
-    from kompetensfond.organisation.models import Occupation
 
     target = Target.objects.create(
         strategy=world.strategy, kind=TargetKind.QUALIFIED, description="20 nya usk",
