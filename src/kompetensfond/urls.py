@@ -13,6 +13,7 @@ from rest_framework.routers import DefaultRouter
 
 from kompetensfond.applications.apis import ApplicationViewSet, MeetingViewSet
 from kompetensfond.core.apis import MeApi
+from kompetensfond.followup.apis import FollowUpViewSet, PaymentViewSet
 from kompetensfond.funds.apis import FundViewSet
 from kompetensfond.organisation.apis import (
     BodyViewSet,
@@ -32,6 +33,8 @@ router.register("plans", PlanViewSet, basename="plan")
 router.register("guidelines", GuidelineViewSet, basename="guideline")
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("payments", PaymentViewSet, basename="payment")
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 
 api_v1 = [
     path("me/", MeApi.as_view(), name="me"),

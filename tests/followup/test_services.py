@@ -191,7 +191,6 @@ def test_plan_targets_show_progress_from_accepted_reports(world) -> None:
 
 def test_reminders_go_once_a_day_to_the_manager(world, settings) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    from django.test import TestCase  # noqa: F401  (captureOnCommitCallbacks below)
 
     world.unit.manager = world.manager
     world.unit.save(update_fields=["manager"])
