@@ -104,7 +104,7 @@ def test_demo_applications_in_every_state() -> None:
     _demo, [fund] = demo_of("stockholm")
     statuses = set(Application.objects.filter(fund=fund).values_list("status", flat=True))
     assert statuses == {"draft", "submitted", "in_review", "returned", "recommended",
-                        "granted", "rejected", "withdrawn"}
+                        "granted", "in_progress", "rejected", "withdrawn"}
     assert Decision.objects.filter(delegate__isnull=False).count() == 1
     assert Decision.objects.filter(paragraph__isnull=False).count() == 2
     # the proposal waits on the agenda of the body's next meeting
@@ -134,7 +134,7 @@ def test_every_demo_municipality_runs_a_fund_today(slug) -> None:
         assert not history.is_open
         assert history.end_date < today
         assert set(Application.objects.filter(fund=history).values_list(
-            "status", flat=True)) <= {"granted", "rejected", "withdrawn"}
+            "status", flat=True)) <= {"closed", "rejected", "withdrawn"}
     # every application of the current fund is linked to the plan and to fitting occupations
     for application in Application.objects.filter(fund=current).exclude(status="draft"):
         assert application.strategies.exists()
@@ -191,13 +191,14 @@ def test_demo_applications_in_a_closed_period_use_the_frames() -> None:
     from kompetensfond.applications.models import Application
 
     _demo, [current, history] = demo_of("botkyrka")
-    granted = Application.objects.filter(fund=history, status="granted")
+    granted = Application.objects.filter(fund=history, status="closed")  # paid, reported
     assert granted.count() == 2
     # all of Botkyrka's money is in frames: the grants come from the education frame
     assert {a.earmark.name for a in granted} == {"Ram utbildning"}
     assert all(a.decision.decided_on <= history.end_date for a in granted)
     # today's fund has frames too, and a preschool's grant draws from education's
-    current_grants = Application.objects.filter(fund=current, status="granted")
+    current_grants = Application.objects.filter(fund=current,
+                                                status__in=("granted", "in_progress"))
     assert {a.earmark.name for a in current_grants} == {"Ram utbildning"}
     assert all(a.decision.decided_on <= timezone.localdate() for a in current_grants)
 
@@ -240,3 +241,22 @@ def test_a_newcomer_carries_an_application_to_a_decision_today() -> None:
     assert decision.paragraph is not None
     application.refresh_from_db()
     assert application.status == "granted"
+
+
+def test_a_closed_funds_grants_are_paid_reported_and_closed() -> None:
+    from kompetensfond.applications.models import Application
+    from kompetensfond.followup.models import FollowUp, Qualification
+
+    _demo, [current, history] = demo_of("botkyrka")
+    closed = Application.objects.filter(fund=history, status="closed")
+    assert closed.count() == 2
+    assert not FollowUp.objects.filter(application__fund=history).exclude(
+        status="accepted").exists()
+    # Botkyrka's childminders became preschool teachers
+    assert Qualification.objects.filter(follow_up__application__fund=history,
+                                        occupation_from__ssyk_code="5311",
+                                        occupation_to__ssyk_code="2343").exists()
+    board = fund_dashboard(history, today=history.end_date)
+    assert board.balance.committed == 0  # nothing is left hanging in a closed fund
+    # today's fund: its first grant has its first payment, the rest are granted
+    assert Application.objects.filter(fund=current, status="in_progress").count() == 1

@@ -49,9 +49,11 @@ def _grants(demo: DemoMunicipality, fund: Fund, grants: list[Grant],
         unit = demo.units[grant.unit] if grant.unit else None
         commitment_create(actor=actor, fund=fund, amount=grant.amount, subject=subject,
                           text=grant.text, on=grant.on, earmark=earmark, org_unit=unit)  # type: ignore[arg-type]
-        if grant.paid:
+        # a fund whose period is over has paid its grants in full
+        paid = grant.amount if fund.end_date < timezone.localdate() else grant.paid
+        if paid:
             paid_on = date(grant.on.year + (grant.on.month > 6), (grant.on.month + 5) % 12 + 1, 28)
-            disbursement_create(actor=actor, fund=fund, amount=grant.paid, subject=subject,
+            disbursement_create(actor=actor, fund=fund, amount=paid, subject=subject,
                                 text=f"Utbetalning: {grant.text}", on=min(paid_on, fund.end_date),
                                 earmark=earmark, org_unit=unit)  # type: ignore[arg-type]
 
@@ -98,8 +100,10 @@ def _decided_application(demo: DemoMunicipality, fund: Fund, unit_name: str, amo
     decision_record_at_meeting(actor=secretary, application=application, on=meeting_on,
                                outcome=Outcome.GRANTED, case_number=case_number)
     paid_on = date(meeting_on.year + (meeting_on.month > 6), (meeting_on.month + 5) % 12 + 1, 28)
-    disbursement_create(actor=officer, fund=fund, amount=paid, subject=Subject.of(application),
-                        text=f"Utbetalning: {title}", on=paid_on, org_unit=unit)
+    from kompetensfond.followup.services import payment_register
+
+    payment_register(actor=officer, application=application, amount=paid, on=paid_on,
+                     voucher=f"{paid_on.year}-{application.pk:05d}")
 
 
 def build_sodertalje(demo: DemoMunicipality) -> Fund:
@@ -261,6 +265,7 @@ def build_demo_funds(demo: DemoMunicipality) -> list[Fund]:
     period is over is closed: it stays as history."""
     from .applications import build_applications
     from .current import build_current_fund, build_current_plan, current_spec
+    from .followup import build_follow_up
     from .plans import build_guideline, build_plan
 
     spec = current_spec(demo)
@@ -271,13 +276,17 @@ def build_demo_funds(demo: DemoMunicipality) -> list[Fund]:
         plan = build_current_plan(demo, spec, fund)
         build_guideline(demo, fund, plan)
         build_applications(demo, fund, spec.applications, plan)
+        build_follow_up(demo, fund)
         return [fund]
-    # a closed period: its applications came before its rules
+    # a closed period: its applications came before its rules; its grants were paid,
+    # reported and closed
     build_applications(demo, fund, spec.applications)
     build_guideline(demo, fund, build_plan(demo))
+    build_follow_up(demo, fund)
     fund = fund_close(actor=demo.users[Role.FUND_ADMIN], fund=fund)
     current = build_current_fund(demo, spec)
     plan = build_current_plan(demo, spec, current)
     build_guideline(demo, current, plan)
     build_applications(demo, current, spec.applications, plan)
+    build_follow_up(demo, current)
     return [current, fund]

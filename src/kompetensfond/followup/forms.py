@@ -44,7 +44,7 @@ class FollowUpForm(forms.Form):
             for gender in GENDERS:
                 self.fields[f"{group}_{gender}"] = forms.IntegerField(
                     label=f"{PEOPLE_LABELS[group]}: {GENDER_LABELS[gender]}", min_value=0,
-                    max_value=100_000, initial=0)
+                    max_value=100_000, initial=0, required=False)
         occupations = Occupation.objects.filter(ssyk_code__regex=r"^[0-9]{4}$").order_by(
             "ssyk_code")
         for n in range(1, QUALIFICATION_ROWS + 1):

@@ -3,6 +3,8 @@ paid, reported on, and closed)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -103,6 +105,14 @@ class FollowUp(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == FollowUpStatus.DUE and self.due_date < timezone.localdate()
+
+    @property
+    def cost_rows(self) -> list[tuple[str, Decimal]]:
+        """The actual costs as (cost type's name, amount)."""
+        from kompetensfond.plans.models import CostType
+
+        labels = dict(CostType.choices)
+        return [(str(labels.get(k, k)), Decimal(v)) for k, v in self.costs.items()]
 
     @property
     def started(self) -> int:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kompetensfond.core.context_processors import work_queue_of
 from kompetensfond.core.models import Role
 from kompetensfond.core.permissions import membership_of, roles_of
+from kompetensfond.followup.selectors import reports_due, reports_to_accept
 from kompetensfond.funds.models import FundStatus
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.selectors import fund_balances
@@ -67,6 +68,10 @@ def home(request: HttpRequest) -> HttpResponse:
         context["sections"] = _sections_for(roles)
         context["role_labels"] = sorted({a.get_role_display() for a in membership.roles.all()})
         context["work"] = work_queue_of(request)
+        if Role.UNIT_MANAGER in roles:
+            context["reports_due"] = reports_due(request.user)
+        if Role.FUND_ADMIN in roles:
+            context["reports_to_accept"] = reports_to_accept(request.user)
         context["today"] = timezone.localdate()
         if roles & {Role.VIEWER, Role.FUND_ADMIN, Role.SECRETARY}:
             funds = list(fund_list(user=request.user).filter(status=FundStatus.OPEN)
