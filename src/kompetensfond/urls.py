@@ -59,6 +59,8 @@ urlpatterns = [
     path("", include("kompetensfond.plans.urls")),
     path("ansokningar/", include("kompetensfond.applications.urls")),
     path("", include("kompetensfond.followup.urls")),
+    path("rapporter/", include("kompetensfond.reports.urls")),
+    path("offentligt/", include("kompetensfond.reports.urls_public")),
     path("api/v1/", include(api_v1)),
     path("plattform/admin/", admin.site.urls),
 ]

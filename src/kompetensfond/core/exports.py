@@ -72,7 +72,8 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: s
 
 
 def download(content: bytes, *, filename: str, kind: str) -> HttpResponse:
-    content_type = "text/csv; charset=utf-8" if kind == "csv" else XLSX_TYPE
+    content_type = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}.get(
+        kind, XLSX_TYPE)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

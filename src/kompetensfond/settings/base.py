@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kompetensfond.plans",
     "kompetensfond.applications",
     "kompetensfond.followup",
+    "kompetensfond.reports",
     "kompetensfond.web",
     "kompetensfond.demo",
 ]

@@ -12,6 +12,8 @@
     var source = document.getElementById(canvas.dataset.chart);
     if (!source || typeof Chart === "undefined") { return; }
     var spec = JSON.parse(source.textContent);
+    var format = canvas.dataset.unit === "percent"
+      ? function (v) { return number.format(v) + "\u00a0%"; } : kr;
     new Chart(canvas, {
       type: canvas.dataset.type || "line",
       data: {
@@ -32,9 +34,9 @@
         responsive: true, maintainAspectRatio: false, animation: false,
         locale: lang === "en" ? "en-GB" : "sv-SE",
         interaction: { mode: "index", intersect: false },
-        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return kr(v); } } } },
+        scales: { y: { beginAtZero: true, ticks: { callback: function (v) { return format(v); } } } },
         plugins: { tooltip: { callbacks: { label: function (c) {
-          return c.dataset.label + ": " + kr(c.parsed.y);
+          return c.dataset.label + ": " + format(c.parsed.y);
         } } } }
       }
     });

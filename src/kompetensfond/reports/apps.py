@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReportsConfig(AppConfig):
+    name = "kompetensfond.reports"
+    verbose_name = "Rapporter och offentligt register"

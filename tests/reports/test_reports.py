@@ -1,0 +1,161 @@
+"""Reports against a hand-computed fixture; the distribution adds up to the ledger; the
+public register holds no personal data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from kompetensfond.followup.models import FollowUp, FollowUpKind
+from kompetensfond.followup.services import follow_up_accept, follow_up_submit, payment_register
+from kompetensfond.ledger.selectors import fund_balance
+from kompetensfond.reports.selectors import DIMENSIONS, distribution, report_funds
+from tests.factories import OrgUnitFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("ssyk")]
+
+
+@pytest.fixture
+def grants(world):  # type: ignore[no-untyped-def]
+    """Two grants in two administrations, one paid in part and one closed with money back:
+    granted 400 000 + 100 000; paid 150 000, and 100 000 of which 20 000 came back."""
+    school = OrgUnitFactory(municipality=world.municipality, name="Skolförvaltningen",
+                            sector="education")
+    first = world.decided("400000.00").application
+    from kompetensfond.applications.models import Outcome
+    from kompetensfond.applications.services import (
+        application_recommend,
+        application_submit,
+        decision_record_at_meeting,
+    )
+
+    draft = world.draft("100000.00", unit=school, actor=world.officer, title="Lärarlyft")
+    application_submit(actor=world.officer, application=draft)
+    application_recommend(actor=world.officer, application=draft, outcome=Outcome.GRANTED,
+                          amount=None, reason="")
+    second = decision_record_at_meeting(actor=world.secretary, application=draft,
+                                        on=world.today, outcome=Outcome.GRANTED).application
+    payment_register(actor=world.officer, application=first, amount="150000.00",
+                     on=world.today, voucher="R1")
+    payment_register(actor=world.officer, application=second, amount="100000.00",
+                     on=world.today, voucher="R2")
+    final = FollowUp.objects.get(application=second, kind=FollowUpKind.FINAL)
+    follow_up_submit(actor=world.officer, follow_up=final, costs={"course_fee": "80000.00"},
+                     people={"started_women": 4, "completed_women": 4, "started_men": 1,
+                             "completed_men": 1})
+    follow_up_accept(actor=world.officer, follow_up=final)
+    return world, first, second, school
+
+
+def test_distribution_per_administration_by_hand(grants) -> None:
+    world, _first, _second, _school = grants
+    report = distribution(report_funds(world.officer), "administration")
+    rows = {r.label: (r.granted, r.paid) for r in report.rows}
+    assert rows == {"Äldreomsorgen": (Decimal("400000.00"), Decimal("150000.00")),
+                    "Skolförvaltningen": (Decimal("80000.00"), Decimal("80000.00"))}
+    assert (report.granted, report.paid) == (Decimal("480000.00"), Decimal("230000.00"))
+    shares = {r.label: r.share for r in report.rows}
+    assert shares == {"Äldreomsorgen": Decimal("83.3"), "Skolförvaltningen": Decimal("16.7")}
+
+
+@pytest.mark.parametrize("by", DIMENSIONS)
+def test_every_distribution_adds_up_to_the_ledger(grants, by) -> None:
+    world = grants[0]
+    balance = fund_balance(world.fund)
+    report = distribution(report_funds(world.officer), by)
+    assert report.granted == balance.committed + balance.disbursed
+    assert report.paid == balance.disbursed
+    if not report.overlapping:
+        assert sum(r.granted for r in report.rows) == report.granted
+        assert sum(r.paid for r in report.rows) == report.paid
+
+
+def test_the_page_and_its_exports(client, grants) -> None:
+    world = grants[0]
+    client.force_login(world.viewer if hasattr(world, "viewer") else world.officer)
+    url = reverse("reports:distribution")
+    html = client.get(url, {"by": "sector"}).content.decode()
+    assert "Fördelning per sektor" in html
+    assert "480\xa0000,00\xa0kr" in html
+    response = client.get(url, {"by": "administration", "export": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("förvaltning", "beviljat", "utbetalt")
+    assert rows[1][:3] == ("Äldreomsorgen", 400000, 150000)
+    assert isinstance(rows[1][1], (int, float))
+    text = client.get(url, {"by": "administration", "export": "csv"}).content.decode("utf-8-sig")
+    parsed = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert parsed[1][0] == "Äldreomsorgen"
+    pdf = client.get(url, {"by": "administration", "export": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf"
+    out = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True,
+                         check=True).stdout.decode()
+    assert "400 000,00 kr" in out.replace("\xa0", " ")
+    assert client.get(url, {"by": "nonsense"}).status_code == 200  # falls back, no 500
+
+
+def test_reports_are_for_officers_secretaries_and_politicians(client, world) -> None:
+    client.force_login(world.manager)
+    assert client.get(reverse("reports:distribution")).status_code == 403
+
+
+def test_the_gender_report_against_the_staff(client, grants) -> None:
+    from kompetensfond.organisation.models import Gender
+    from tests.factories import EmployeeFactory
+
+    world = grants[0]
+    for gender in (Gender.WOMAN, Gender.WOMAN, Gender.WOMAN, Gender.MAN):
+        EmployeeFactory(unit=world.unit, gender=gender)
+    client.force_login(world.officer)
+    html = client.get(reverse("reports:gender")).content.decode()
+    # planned: 14 + 4 women, 2 + 1 men (the world's applications and the school's)
+    assert "75,0 %" in html  # women are three quarters of the staff
+
+
+def test_the_public_register_has_no_personal_data(client, grants) -> None:
+    world = grants[0]
+    url = reverse("public:register", args=[world.municipality.slug])
+    html = client.get(url).content.decode()
+    assert "Lärarlyft" in html
+    assert "application/ld+json" in html
+    data = client.get(url, {"format": "json"}).json()
+    assert {g["title"] for g in data["grants"]} == {"Undersköterskeutbildning", "Lärarlyft"}
+    assert data["grants"][0]["granted"] in ("100000.00", "400000.00")
+    text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    everything = html + json.dumps(data, ensure_ascii=False) + text
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", everything)  # no e-mail address
+    from kompetensfond.core.models import User
+
+    for user in User.objects.all():
+        for name in (user.get_username(), user.last_name):
+            if name:
+                assert name not in everything, name
+    meta = client.get(reverse("public:dcat", args=[world.municipality.slug])).json()
+    assert meta["@type"] == "dcat:Dataset"
+    assert {d["dcterms:title"] for d in meta["dcat:distribution"]} == {"CSV", "JSON"}
+    assert client.get(reverse("public:register", args=["finns-inte"])).status_code == 404
+
+
+def test_the_public_register_is_rate_limited(client, grants, settings) -> None:
+    from django.core.cache import cache
+
+    from kompetensfond.reports import public
+
+    world = grants[0]
+    url = reverse("public:register", args=[world.municipality.slug])
+    cache.clear()
+    try:
+        statuses = [client.get(url, {"format": "json"}).status_code
+                    for _ in range(public.REQUESTS_PER_MINUTE + 1)]
+    finally:
+        cache.clear()
+    assert statuses[:-1] == [200] * public.REQUESTS_PER_MINUTE
+    assert statuses[-1] == 429
