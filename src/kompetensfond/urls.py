@@ -22,6 +22,7 @@ from kompetensfond.organisation.apis import (
     OrgUnitViewSet,
 )
 from kompetensfond.plans.apis import GuidelineViewSet, PlanViewSet
+from kompetensfond.reports.apis import DistributionApi, GenderApi, PublicRegisterApi
 
 router = DefaultRouter()
 router.register("bodies", BodyViewSet, basename="body")
@@ -38,6 +39,10 @@ router.register("follow-ups", FollowUpViewSet, basename="follow-up")
 
 api_v1 = [
     path("me/", MeApi.as_view(), name="me"),
+    path("reports/distribution/", DistributionApi.as_view(), name="report-distribution"),
+    path("reports/gender/", GenderApi.as_view(), name="report-gender"),
+    path("public/<slug:slug>/register/", PublicRegisterApi.as_view(),
+         name="public-register"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets style attributes from JavaScript: only this page allows inline styles.
     path("docs/", csp_replace({"style-src": [SELF, UNSAFE_INLINE]})(

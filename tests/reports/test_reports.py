@@ -159,3 +159,25 @@ def test_the_public_register_is_rate_limited(client, grants, settings) -> None:
         cache.clear()
     assert statuses[:-1] == [200] * public.REQUESTS_PER_MINUTE
     assert statuses[-1] == 429
+
+
+def test_the_reports_api(api_client, grants) -> None:
+    world = grants[0]
+    api_client.force_authenticate(world.officer)
+    body = api_client.get(reverse("report-distribution"), {"by": "administration"}).json()
+    assert (body["granted"], body["paid"]) == ("480000.00", "230000.00")
+    assert body["rows"][0] == {"label": "Äldreomsorgen", "granted": "400000.00",
+                               "paid": "150000.00", "share": "83.3"}
+    assert api_client.get(reverse("report-distribution"), {"by": "colour"}).status_code == 400
+    assert api_client.get(reverse("report-distribution"),
+                          {"by": "sector", "fund": "abc"}).status_code == 400
+    assert api_client.get(reverse("report-distribution"),
+                          {"by": "sector", "start": "2026-02-30"}).status_code == 400
+    genders = api_client.get(reverse("report-gender")).json()
+    assert [g["label"] for g in genders] == ["Kvinnor", "Män", "Annat eller uppgift saknas"]
+    api_client.force_authenticate(world.manager)
+    assert api_client.get(reverse("report-distribution"),
+                          {"by": "sector"}).status_code == 403
+    api_client.force_authenticate(None)
+    grants_ = api_client.get(reverse("public-register", args=[world.municipality.slug])).json()
+    assert {g["title"] for g in grants_} == {"Undersköterskeutbildning", "Lärarlyft"}

@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from rest_framework.throttling import BaseThrottle
 
 from kompetensfond.applications.models import Application, Decision, Outcome
 from kompetensfond.core.exports import table_download
@@ -33,25 +34,42 @@ HEADER = ["beslutsdatum", "beslutat_av", "paragraf", "diarienummer", "förvaltni
           "titel", "syfte", "strategier", "beviljat", "utbetalt"]
 
 
+def within_limit(request: HttpRequest) -> bool:
+    """Count the request against its client address's minute; False beyond the limit."""
+    key = f"public-register:{client_ip(request)}:{int(timezone.now().timestamp() // 60)}"
+    count = cache.get_or_set(key, 0, timeout=120) or 0
+    if count >= REQUESTS_PER_MINUTE:
+        return False
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, timeout=120)
+    return True
+
+
 def rate_limited(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """At most REQUESTS_PER_MINUTE requests a minute from one client address (429)."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        key = f"public-register:{client_ip(request)}:{int(timezone.now().timestamp() // 60)}"
-        count = cache.get_or_set(key, 0, timeout=120) or 0
-        if count >= REQUESTS_PER_MINUTE:
+        if not within_limit(request):
             response = HttpResponse(_("Too many requests. Wait a minute and try again."),
                                     status=429, content_type="text/plain; charset=utf-8")
             response["Retry-After"] = "60"
             return response
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.set(key, 1, timeout=120)
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+class PublicThrottle(BaseThrottle):
+    """The same limit for the public API (a DRF throttle)."""
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        return within_limit(request)
+
+    def wait(self) -> float:
+        return 60.0
 
 
 def register_rows(municipality: Municipality) -> list[dict[str, Any]]:
