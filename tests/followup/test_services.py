@@ -16,11 +16,11 @@ from kompetensfond.audit.models import AuditEvent
 from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.errors import ConflictError, ValidationError
 from kompetensfond.followup.models import FollowUp, FollowUpKind, FollowUpStatus, Payment
+from kompetensfond.followup.rules import follow_up_dates
 from kompetensfond.followup.selectors import grant_money
 from kompetensfond.followup.services import (
     QualificationLine,
     follow_up_accept,
-    follow_up_dates,
     follow_up_reminders_send,
     follow_up_submit,
     payment_register,

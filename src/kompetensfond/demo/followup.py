@@ -13,9 +13,9 @@ from django.utils import timezone
 from kompetensfond.applications.models import Application, Status
 from kompetensfond.core.models import Role
 from kompetensfond.followup.models import FollowUp, FollowUpStatus
+from kompetensfond.followup.rules import committed_left
 from kompetensfond.followup.services import (
     QualificationLine,
-    committed_left,
     follow_up_accept,
     follow_up_submit,
     payment_register,

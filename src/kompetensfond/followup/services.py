@@ -26,7 +26,6 @@ from kompetensfond.core.money import MoneyParseError, format_money, positive_amo
 from kompetensfond.core.permissions import check
 from kompetensfond.core.services import nothing_written, service
 from kompetensfond.core.text import require_clean_text
-from kompetensfond.ledger.selectors import subject_balance
 from kompetensfond.ledger.services import (
     Subject,
     decommitment_create,
@@ -38,20 +37,10 @@ from kompetensfond.plans.models import CostType
 
 from .codes import AuditAction, ErrorCode
 from .models import FollowUp, FollowUpKind, FollowUpStatus, Payment, Qualification
+from .rules import actual_cost, committed_left, follow_up_dates, grant_balance
 
 GRANTED = frozenset({Status.GRANTED, Status.PARTLY_GRANTED})
 PAYABLE = GRANTED | {Status.IN_PROGRESS}
-REPORT_AFTER_END = timedelta(days=60)  # the final report is due two months after the end
-
-
-def _balance(application: Application) -> Any:
-    subject = Subject.of(application)
-    return subject_balance(application.fund, subject.type, subject.id)
-
-
-def committed_left(application: Application) -> Decimal:
-    """What the decision committed and has not yet been paid (or given back)."""
-    return _balance(application).committed  # type: ignore[no-any-return]
 
 
 @service
@@ -114,31 +103,13 @@ def payment_register(*, actor: Actor, application: Application, amount: Decimal 
     return payment
 
 
-def follow_up_dates(decided_on: date, end: date | None) -> list[tuple[str, date]]:
-    """The reports a grant owes: a yearly report on each anniversary of the decision that
-    falls before the activity ends, and the final report two months after its end (a
-    year after the decision when the application gives no end)."""
-    end = end if end and end >= decided_on else decided_on + timedelta(days=365)
-    dates: list[tuple[str, date]] = []
-    year = 1
-    while True:
-        try:
-            anniversary = decided_on.replace(year=decided_on.year + year)
-        except ValueError:  # 29 February
-            anniversary = decided_on.replace(year=decided_on.year + year, day=28)
-        if anniversary >= end:
-            break
-        dates.append((FollowUpKind.YEARLY, anniversary))
-        year += 1
-    dates.append((FollowUpKind.FINAL, end + REPORT_AFTER_END))
-    return dates
-
-
+@service
 def follow_ups_schedule(*, actor: Actor, application: Application,
                         decision: Decision) -> list[FollowUp]:
     """Called by the decision services in their transaction: the follow-ups of a grant."""
     if decision.outcome == Outcome.REJECTED or FollowUp.objects.filter(
             application=application).exists():
+        nothing_written()
         return []
     created = [FollowUp.objects.create(application=application, kind=kind, due_date=due)
                for kind, due in follow_up_dates(decision.decided_on, application.end_date)]
@@ -263,10 +234,6 @@ def follow_up_submit(*, actor: Actor, follow_up: FollowUp, costs: Mapping[str, A
     return follow_up
 
 
-def actual_cost(follow_up: FollowUp) -> Decimal:
-    return sum((Decimal(v) for v in follow_up.costs.values()), Decimal("0.00"))
-
-
 @service
 def follow_up_accept(*, actor: Actor, follow_up: FollowUp, on: date | None = None) -> FollowUp:
     """The case officer accepts a submitted report. The final report closes the grant:
@@ -280,7 +247,7 @@ def follow_up_accept(*, actor: Actor, follow_up: FollowUp, on: date | None = Non
                             code=ErrorCode.FOLLOW_UP_STATE)
     on = on or timezone.localdate()
     if follow_up.kind == FollowUpKind.FINAL:
-        balance = _balance(application)
+        balance = grant_balance(application)
         subject = Subject.of(application)
         reference = _("Follow-up accepted: %(title)s") % {"title": application.title}
         if balance.committed > 0:
