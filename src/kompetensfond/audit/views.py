@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from kompetensfond.core.requests import query_without
+
 from .selectors import audit_action_choices, audit_event_list
 
 
@@ -29,9 +31,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         date_to=filters.get("date_to"),
     )
     page = Paginator(events, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "audit/event_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form, "page": page, "query": query_without(request, "page"),
         "actions": audit_action_choices(user=request.user),
     })

@@ -34,3 +34,12 @@ def own_municipality(user: object) -> Municipality:
     if municipality is None:
         raise Http404
     return municipality
+
+
+def query_without(request: HttpRequest, *keys: str) -> str:
+    """The request's query string without ``keys`` (a list page's links keep its filters
+    and drop the page number, the export and the like)."""
+    query = request.GET.copy()
+    for key in keys:
+        query.pop(key, None)
+    return query.urlencode()

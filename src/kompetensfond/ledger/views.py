@@ -15,7 +15,7 @@ from kompetensfond.core.errors import DomainError
 from kompetensfond.core.exports import table_download
 from kompetensfond.core.forms import add_domain_error, form_page, run_form
 from kompetensfond.core.permissions import check
-from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality
+from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality, query_without
 from kompetensfond.funds.permissions import can_manage_funds
 from kompetensfond.funds.selectors import access_fund, earmark_list
 from kompetensfond.organisation.selectors import org_unit_list
@@ -66,12 +66,9 @@ def ledger_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return table_download(export, EXPORT_HEADER, rows, name=f"huvudbok-fond-{fund.pk}",
                               sheet="Huvudbok")
     page = Paginator(transactions, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("export", None)
     years = range(fund.start_date.year, max(fund.end_date.year, timezone.localdate().year) + 1)
     return render(request, "ledger/ledger_list.html", {
-        "fund": fund, "form": form, "page": page, "query": query.urlencode(),
+        "fund": fund, "form": form, "page": page, "query": query_without(request, "page", "export"),
         "years": years, "default_year": min(timezone.localdate().year, fund.end_date.year),
     })
 

@@ -15,7 +15,7 @@ from kompetensfond.core.errors import DomainError
 from kompetensfond.core.exports import download, table_download
 from kompetensfond.core.forms import form_page, run_form
 from kompetensfond.core.permissions import check, municipality_of
-from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality
+from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality, query_without
 from kompetensfond.core.uploads import upload_too_large
 
 from .forms import (
@@ -153,12 +153,9 @@ def employee_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         return table_download(export, EXPORT_HEADER, rows, name="medarbetare",
                               sheet="Medarbetare")
     page = Paginator(employees, EMPLOYEES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("export", None)
     municipality = municipality_of(request.user)
     return render(request, "organisation/employee_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form, "page": page, "query": query_without(request, "page", "export"),
         "can_import": municipality is not None
         and bool(can_manage_organisation(request.user, municipality)),
     })

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from kompetensfond.core.exports import download, table_download
 from kompetensfond.core.pdf import render_pdf
 from kompetensfond.core.permissions import check, municipality_of
-from kompetensfond.core.requests import AuthenticatedHttpRequest
+from kompetensfond.core.requests import AuthenticatedHttpRequest, query_without
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
 
@@ -28,12 +28,6 @@ def _filters(request: AuthenticatedHttpRequest, with_by: bool = True) -> tuple[A
     form = ReportFilterForm(request.GET or None, funds=fund_list(user=request.user),
                             with_by=with_by)
     return form, (form.cleaned_data if form.is_valid() else {})
-
-
-def _query(request: AuthenticatedHttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("export", None)
-    return query.urlencode()
 
 
 @login_required
@@ -66,7 +60,7 @@ def distribution_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                         {"label": _("Paid"), "data": [str(r.paid) for r in report.rows]}]}
     return render(request, "reports/distribution.html", {
         "form": form, "report": report, "label": label, "chart": chart,
-        "query": _query(request)})
+        "query": query_without(request, "export")})
 
 
 @login_required
@@ -86,4 +80,4 @@ def gender_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                         {"label": _("Share of staff (%)"),
                          "data": [str(r.workforce_share or 0) for r in rows]}]}
     return render(request, "reports/gender.html", {"form": form, "rows": rows, "chart": chart,
-                                                   "query": _query(request)})
+                                                   "query": query_without(request, "export")})

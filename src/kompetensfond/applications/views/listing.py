@@ -15,7 +15,7 @@ from django.utils import timezone
 from kompetensfond.core.exports import table_download
 from kompetensfond.core.models import Role
 from kompetensfond.core.permissions import check, has_role, municipality_of
-from kompetensfond.core.requests import AuthenticatedHttpRequest
+from kompetensfond.core.requests import AuthenticatedHttpRequest, query_without
 from kompetensfond.funds.permissions import can_view_funds
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.organisation.selectors import body_list, org_unit_list
@@ -69,14 +69,10 @@ def application_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         return table_download(export, EXPORT_HEADER, rows, name="ansokningar",
                               sheet="Ansökningar")
     page = Paginator(applications, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    for key in ("page", "export"):
-        query.pop(key, None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
     return render(request, "applications/application_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(), "sort": filters.get("sort") or "",
+        "form": form, "page": page, "query": query_without(request, "page", "export"),
+        "sort_query": query_without(request, "page", "export", "sort"),
+        "sort": filters.get("sort") or "",
         "filtered": bool(request.GET.get("q")) or any(
             v for k, v in filters.items() if k not in ("sort", "q")),
         "can_apply": has_role(request.user, Role.FUND_ADMIN, Role.UNIT_MANAGER),

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from kompetensfond.core.errors import DomainError
 from kompetensfond.core.exports import table_download
 from kompetensfond.core.permissions import check, municipality_of
-from kompetensfond.core.requests import AuthenticatedHttpRequest
+from kompetensfond.core.requests import AuthenticatedHttpRequest, query_without
 from kompetensfond.ledger.permissions import can_view_ledger
 from kompetensfond.organisation.selectors import body_list, paragraph_last
 from kompetensfond.organisation.services import paragraph_counter_set
@@ -79,11 +79,8 @@ def meeting_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         return table_download(export, ["datum", "organ", "ärenden", "justerat"], rows,
                               name="sammantraden", sheet="Sammanträden")
     page = Paginator(meetings, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    for key in ("page", "export"):
-        query.pop(key, None)
     return render(request, "applications/meeting_list.html", {
-        "page": page, "filters": filters_form, "query": query.urlencode(),
+        "page": page, "filters": filters_form, "query": query_without(request, "page", "export"),
         "can_record": municipality is not None
         and bool(can_record_decisions(request.user, municipality)),
         "form": MeetingForm(bodies=body_list(user=request.user)),
