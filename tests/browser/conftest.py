@@ -63,6 +63,15 @@ def assert_accessible(page: Page) -> None:
     assert results.violations_count == 0, (
         f"axe found violations on {page.url}:\n{results.generate_report()}"
     )
+    # WCAG 2.1 SC 4.1.1 (Parsing): ids are unique. axe 4.7+ no longer checks plain ids, and a
+    # repeated id makes a <label for> name the wrong control (a filter form and a create form
+    # on one page once both had "id_body").
+    repeated = page.evaluate(
+        """() => { const seen = {}; document.querySelectorAll('[id]').forEach(
+               e => { seen[e.id] = (seen[e.id] || 0) + 1; });
+           return Object.keys(seen).filter(k => seen[k] > 1); }"""
+    )
+    assert repeated == [], f"repeated ids on {page.url}: {repeated}"
 
 
 def log_in(page: Page, base_url: str, username: str, password: str) -> None:

@@ -314,9 +314,10 @@ def test_a_meeting_from_agenda_to_approved_minutes_in_the_browser(page: Page, li
     today = timezone.localdate().isoformat()
     log_in(page, base, "stockholm-sekreterare", DEMO_PASSWORD)
     page.goto(base + "/ansokningar/sammantraden/")
-    page.get_by_label("Organ").select_option(label=town.fund.owning_body.name)
-    page.get_by_label("Sammanträdesdatum").fill(today)
-    page.get_by_role("button", name="Skapa sammanträde").click()
+    new_meeting = page.get_by_role("form", name="Nytt sammanträde")
+    new_meeting.get_by_label("Organ").select_option(label=town.fund.owning_body.name)
+    new_meeting.get_by_label("Sammanträdesdatum").fill(today)
+    new_meeting.get_by_role("button", name="Skapa sammanträde").click()
     expect(page.get_by_role("heading", name="Dagordning", exact=True)).to_be_visible()
     assert_accessible(page)
     for application in proposals:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kompetensfond.core.forms import DateInput, MoneyFormField
+from kompetensfond.core.forms import DateInput, FilterForm, MoneyFormField
 from kompetensfond.core.models import User
 from kompetensfond.core.text import TextField
 from kompetensfond.funds.models import Earmark, Fund
@@ -230,7 +230,7 @@ class MeetingForm(forms.Form):
         self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
 
 
-class ApplicationFilterForm(forms.Form):
+class ApplicationFilterForm(FilterForm):
     """The application list's search and filters; every value lives in the URL, so a view
     can be bookmarked and shared."""
 
@@ -284,7 +284,7 @@ class ApplicationFilterForm(forms.Form):
             *((str(b.pk), b.name) for b in bodies)]
 
 
-class MeetingFilterForm(forms.Form):
+class MeetingFilterForm(FilterForm):
     """The meeting list's filters, in the URL."""
 
     WHEN = [("", _("All")), ("coming", _("Coming")), ("past", _("Held")),

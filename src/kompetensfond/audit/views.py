@@ -7,12 +7,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from kompetensfond.core.forms import FilterForm
 from kompetensfond.core.requests import query_without
 
 from .selectors import audit_action_choices, audit_event_list
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(FilterForm):
     action = forms.CharField(label=_("Action"), required=False)
     date_from = forms.DateField(label=_("From date"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))

@@ -19,6 +19,16 @@ from .money import MoneyParseError, format_amount, parse_money
 T = TypeVar("T")
 
 
+class FilterForm(forms.Form):
+    """A list page's filters (GET). Its fields get their own ids ("filter_body") so a page
+    that also holds a create form with a field of the same name has no duplicate ids and
+    each label names exactly one control."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "filter_%s")
+        super().__init__(*args, **kwargs)
+
+
 class MoneyFormField(forms.CharField):
     """An amount in kronor typed the Swedish way ("1 234 567,50", "150 000 kr")."""
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kompetensfond.core.forms import DateInput
+from kompetensfond.core.forms import DateInput, FilterForm
 from kompetensfond.core.text import TextField
 from kompetensfond.funds.models import Earmark
 from kompetensfond.organisation.models import OrgUnit
@@ -15,7 +15,7 @@ from kompetensfond.organisation.models import OrgUnit
 from .models import TransactionKind
 
 
-class LedgerFilterForm(forms.Form):
+class LedgerFilterForm(FilterForm):
     kind = forms.ChoiceField(label=_("Kind"), required=False,
                              choices=[("", _("All")), *TransactionKind.choices])
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kompetensfond.core.forms import FilterForm
 from kompetensfond.core.text import TextField
 
 from .importing.columns import COLUMNS
@@ -13,7 +14,7 @@ from .models import Body, Gender, Occupation, OrgUnit, Sector
 STATUS_CHOICES = [("active", _("Employed")), ("ended", _("Ended")), ("all", _("All"))]
 
 
-class EmployeeFilterForm(forms.Form):
+class EmployeeFilterForm(FilterForm):
     q = TextField(label=_("Search"), required=False,
                         help_text=_("Name, employee number or e-mail"))
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=OrgUnit.objects.none(),

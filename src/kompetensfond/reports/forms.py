@@ -5,13 +5,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kompetensfond.core.forms import DateInput
+from kompetensfond.core.forms import DateInput, FilterForm
 from kompetensfond.funds.models import Fund
 
 from .selectors import DIMENSIONS, dimension_labels
 
 
-class ReportFilterForm(forms.Form):
+class ReportFilterForm(FilterForm):
     """A report's fund, grouping and period, in the URL."""
 
     fund = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none(),
