@@ -93,7 +93,12 @@ def test_the_page_and_its_exports(client, grants) -> None:
     assert isinstance(rows[1][1], (int, float))
     text = client.get(url, {"by": "administration", "export": "csv"}).content.decode("utf-8-sig")
     parsed = list(csv.reader(io.StringIO(text), delimiter=";"))
-    assert parsed[1][0] == "Äldreomsorgen"
+    assert parsed[1][:3] == ["Äldreomsorgen", "400000,00", "150000,00"]
+    comma = client.get(url, {"by": "administration", "export": "csv-comma"}).content
+    assert not comma.startswith(b"\xef\xbb\xbf")  # no BOM: for tools other than Excel
+    parsed = list(csv.reader(io.StringIO(comma.decode()), delimiter=","))
+    assert parsed[0][:3] == ["förvaltning", "beviljat", "utbetalt"]
+    assert parsed[1][:3] == ["Äldreomsorgen", "400000.00", "150000.00"]
     pdf = client.get(url, {"by": "administration", "export": "pdf"})
     assert pdf["Content-Type"] == "application/pdf"
     out = subprocess.run(["pdftotext", "-", "-"], input=pdf.content, capture_output=True,

@@ -1,6 +1,8 @@
 """CSV and XLSX downloads shared by every list: Excel-friendly and formula-safe.
 
 CSV for Swedish Excel: `;` separator (the comma is the decimal mark), UTF-8 with BOM.
+The comma variant (``export=csv-comma``) is for other tools: `,` separator, a decimal
+point, UTF-8 without BOM (RFC 4180).
 Any text cell starting with = + - @ (or a tab/CR) is prefixed with an apostrophe so a
 spreadsheet shows it as text and never executes it (CSV/formula injection).
 """
@@ -20,6 +22,7 @@ from django.http import HttpResponse
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TABLE_EXPORTS = ("csv", "csv-comma", "xlsx")  # what ``table_download`` writes
 
 
 def safe_cell(value: Any) -> Any:
@@ -29,23 +32,27 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def _csv_text(value: Any) -> str:
+def _csv_text(value: Any, decimal_mark: str = ",") -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        return f"{value:f}".replace(".", ",")
+        return f"{value:f}".replace(".", decimal_mark)
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(safe_cell(value))
 
 
-def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *,
+              comma: bool = False) -> bytes:
+    """Semicolon-separated with decimal commas and a BOM (Swedish Excel), or with
+    ``comma`` comma-separated with decimal points and no BOM."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv.writer(out, delimiter="," if comma else ";", lineterminator="\r\n")
     writer.writerow([safe_cell(h) for h in header])
+    mark = "." if comma else ","
     for row in rows:
-        writer.writerow([_csv_text(v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        writer.writerow([_csv_text(v, mark) for v in row])
+    return ("" if comma else "\ufeff").encode() + out.getvalue().encode("utf-8")
 
 
 def _xlsx_cell(value: Any) -> Any:
@@ -81,8 +88,10 @@ def download(content: bytes, *, filename: str, kind: str) -> HttpResponse:
 
 def table_download(kind: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *,
                    name: str, sheet: str) -> HttpResponse:
-    """A list page's table as ``name``.csv or ``name``.xlsx (``kind`` "csv" or "xlsx")."""
-    if kind == "csv":
-        return download(csv_bytes(header, rows), filename=f"{name}.csv", kind="csv")
+    """A list page's table as ``name``.csv or ``name``.xlsx (``kind`` one of
+    TABLE_EXPORTS)."""
+    if kind in ("csv", "csv-comma"):
+        return download(csv_bytes(header, rows, comma=kind == "csv-comma"),
+                        filename=f"{name}.csv", kind="csv")
     return download(xlsx_bytes(header, rows, sheet=sheet), filename=f"{name}.xlsx",
                     kind="xlsx")

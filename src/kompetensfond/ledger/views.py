@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensfond.core.errors import DomainError
-from kompetensfond.core.exports import table_download
+from kompetensfond.core.exports import TABLE_EXPORTS, table_download
 from kompetensfond.core.forms import add_domain_error, form_page, run_form
 from kompetensfond.core.permissions import check
 from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality, query_without
@@ -61,7 +61,7 @@ def ledger_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         earmark_id=earmark.pk if earmark else None,
     ).select_related("reversed_by")
     export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
+    if export in TABLE_EXPORTS:
         rows = _export_rows(transactions.iterator(chunk_size=2000))
         return table_download(export, EXPORT_HEADER, rows, name=f"huvudbok-fond-{fund.pk}",
                               sheet="Huvudbok")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kompetensfond.core.errors import DomainError
-from kompetensfond.core.exports import download, table_download
+from kompetensfond.core.exports import TABLE_EXPORTS, download, table_download
 from kompetensfond.core.forms import form_page, run_form
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality, query_without
@@ -144,8 +144,8 @@ def employee_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     export = request.GET.get("export")
     staff_register_read(actor=request.user, municipality=own_municipality(request.user),
-                        how=export if export in ("csv", "xlsx") else "page", filters=filters)
-    if export in ("csv", "xlsx"):
+                        how=export if export in TABLE_EXPORTS else "page", filters=filters)
+    if export in TABLE_EXPORTS:
         rows = ([e.employee_number, e.first_name, e.last_name, e.email,
                  GENDER_EXPORT[e.gender], e.occupation.ssyk_code if e.occupation else "",
                  e.unit.cost_centre, e.employment_rate, e.start_date, e.end_date]

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from rest_framework.throttling import BaseThrottle
 
 from kompetensfond.applications.models import Application, Decision, Outcome
-from kompetensfond.core.exports import table_download
+from kompetensfond.core.exports import TABLE_EXPORTS, table_download
 from kompetensfond.core.middleware import client_ip
 from kompetensfond.core.models import Municipality
 from kompetensfond.core.money import as_api_string
@@ -156,7 +156,7 @@ def register_view(request: HttpRequest, slug: str) -> HttpResponse:
             {**row, "decided_on": row["decided_on"].isoformat(),
              "granted": as_api_string(row["granted"]), "paid": as_api_string(row["paid"])}
             for row in rows]}, json_dumps_params={"ensure_ascii": False})
-    if fmt in ("csv", "xlsx"):
+    if fmt in TABLE_EXPORTS:
         return table_download(fmt, HEADER, [
             [r["decided_on"], r["decided_by"], r["paragraph"] or "", r["case_number"],
              r["administration"], r["unit"], r["title"], r["purpose"], "; ".join(r["strategies"]),

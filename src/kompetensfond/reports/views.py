@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from kompetensfond.core.exports import download, table_download
+from kompetensfond.core.exports import TABLE_EXPORTS, download, table_download
 from kompetensfond.core.pdf import render_pdf
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest, query_without
@@ -20,7 +20,7 @@ from kompetensfond.ledger.permissions import can_view_ledger
 from .forms import ReportFilterForm
 from .selectors import dimension_labels, distribution, gender_report, report_funds
 
-EXPORTS = ("csv", "xlsx", "pdf")
+EXPORTS = (*TABLE_EXPORTS, "pdf")
 
 
 def _filters(request: AuthenticatedHttpRequest, with_by: bool = True) -> tuple[Any, dict[str, Any]]:
@@ -68,7 +68,7 @@ def gender_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters = _filters(request, with_by=False)
     rows = gender_report(request.user, report_funds(request.user, filters.get("fund")))
     export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
+    if export in TABLE_EXPORTS:
         header = ["kön", "deltagare_planerade", "slutförde", "anställda",
                   "andel_av_deltagarna_procent", "andel_av_de_anställda_procent"]
         return table_download(export, header, [

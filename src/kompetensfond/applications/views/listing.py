@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from kompetensfond.core.exports import table_download
+from kompetensfond.core.exports import TABLE_EXPORTS, table_download
 from kompetensfond.core.models import Role
 from kompetensfond.core.permissions import check, has_role, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest, query_without
@@ -63,7 +63,7 @@ def application_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     applications = application_search(application_list(user=request.user), filters)
     export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
+    if export in TABLE_EXPORTS:
         rows = _export_rows(applications.select_related(
             "decision", "decision__body", "decision__delegate").iterator(chunk_size=2000))
         return table_download(export, EXPORT_HEADER, rows, name="ansokningar",

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kompetensfond.core.errors import DomainError
-from kompetensfond.core.exports import table_download
+from kompetensfond.core.exports import TABLE_EXPORTS, table_download
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest, query_without
 from kompetensfond.ledger.permissions import can_view_ledger
@@ -73,7 +73,7 @@ def meeting_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters = filters_form.cleaned_data if filters_form.is_valid() else {}
     meetings = meeting_list(user=request.user, filters=filters)
     export = request.GET.get("export")
-    if export in ("csv", "xlsx"):
+    if export in TABLE_EXPORTS:
         rows = ([m.date, m.body.name, m.item_count, m.approved_on or ""]
                 for m in meetings.iterator(chunk_size=2000))
         return table_download(export, ["datum", "organ", "ärenden", "justerat"], rows,
