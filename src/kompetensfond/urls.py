@@ -22,7 +22,14 @@ from kompetensfond.organisation.apis import (
     OrgUnitViewSet,
 )
 from kompetensfond.plans.apis import GuidelineViewSet, PlanViewSet
-from kompetensfond.reports.apis import DistributionApi, GenderApi, PublicRegisterApi
+from kompetensfond.reports.apis import (
+    CentralApi,
+    DistributionApi,
+    ForecastApi,
+    GenderApi,
+    PublicRegisterApi,
+    UptakeApi,
+)
 
 router = DefaultRouter()
 router.register("bodies", BodyViewSet, basename="body")
@@ -41,6 +48,9 @@ api_v1 = [
     path("me/", MeApi.as_view(), name="me"),
     path("reports/distribution/", DistributionApi.as_view(), name="report-distribution"),
     path("reports/gender/", GenderApi.as_view(), name="report-gender"),
+    path("reports/uptake/", UptakeApi.as_view(), name="report-uptake"),
+    path("reports/central/", CentralApi.as_view(), name="report-central"),
+    path("reports/forecast/", ForecastApi.as_view(), name="report-forecast"),
     path("public/<slug:slug>/register/", PublicRegisterApi.as_view(),
          name="public-register"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

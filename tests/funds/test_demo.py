@@ -69,6 +69,15 @@ def test_stockholm_social_services_got_under_a_quarter_mostly_central() -> None:
     assert central + district < total / 4
     assert central > district
     assert fund_balance(fund).capital == 150 * MSEK
+    # the report "central projects and units" answers the minority's question by itself
+    from kompetensfond.funds.models import Fund
+    from kompetensfond.reports.selectors import central_and_units
+
+    report = central_and_units(Fund.objects.filter(pk=fund.pk))
+    social = next(r for r in report.sectors if r.label == "Socialtjänst")
+    assert social.total < report.granted / 4
+    assert social.central > social.units > 0
+    assert report.organisation_wide > report.granted / 2
 
 
 def test_demo_plans_and_guidelines() -> None:

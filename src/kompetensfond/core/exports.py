@@ -21,6 +21,7 @@ from django.http import HttpResponse
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+SHEET_FORBIDDEN = re.compile(r"[:\\/?*\[\]]")  # Excel refuses these in a sheet's name
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TABLE_EXPORTS = ("csv", "csv-comma", "xlsx")  # what ``table_download`` writes
 
@@ -69,7 +70,8 @@ def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, sheet: s
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(title=ILLEGAL_XML.sub("", sheet)[:31])
+    worksheet = workbook.create_sheet(
+        title=SHEET_FORBIDDEN.sub("-", ILLEGAL_XML.sub("", sheet))[:31].strip() or "Data")
     worksheet.append([_xlsx_cell(h) for h in header])
     for row in rows:
         worksheet.append([_xlsx_cell(v) for v in row])

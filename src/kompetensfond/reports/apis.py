@@ -1,11 +1,13 @@
-"""API: ``reports/distribution?fund=&by=&start=&end=``, ``reports/gender?fund=`` and the
-public ``public/{municipality}/register``."""
+"""API: ``reports/distribution?fund=&by=&start=&end=``, ``reports/gender?fund=``,
+``reports/uptake?fund=&start=&end=``, ``reports/central?fund=&start=&end=``,
+``reports/forecast?fund=`` and the public ``public/{municipality}/register``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny
@@ -21,7 +23,16 @@ from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
 
 from .public import PublicThrottle, register_rows
-from .selectors import DIMENSIONS, distribution, gender_report, report_funds
+from .selectors import (
+    DIMENSIONS,
+    UptakeRow,
+    central_and_units,
+    distribution,
+    forecast,
+    gender_report,
+    report_funds,
+    uptake,
+)
 
 
 def _funds(request: Request) -> Any:
@@ -88,6 +99,109 @@ class GenderApi(APIView):
         rows = gender_report(request.user, _funds(request))
         return Response([{"label": r.label, "planned": r.planned, "finished": r.finished,
                           "workforce": r.workforce} for r in rows])
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else as_api_string(value)
+
+
+def _uptake_row(row: UptakeRow) -> dict[str, Any]:
+    return {"label": row.label, "units": row.units, "applied": row.applied,
+            "granted": row.granted,
+            "applied_share": None if row.applied_share is None else str(row.applied_share),
+            "granted_share": None if row.granted_share is None else str(row.granted_share)}
+
+
+UptakeRowSchema = inline_serializer("UptakeRow", {
+    "label": serializers.CharField(), "units": serializers.IntegerField(),
+    "applied": serializers.IntegerField(), "granted": serializers.IntegerField(),
+    "applied_share": serializers.CharField(allow_null=True),
+    "granted_share": serializers.CharField(allow_null=True)})
+PERIOD = [OpenApiParameter("fund", int), OpenApiParameter("start", str),
+          OpenApiParameter("end", str)]
+
+
+class UptakeApi(APIView):
+    @extend_schema(parameters=PERIOD, responses=inline_serializer("Uptake", {
+        "administrations": UptakeRowSchema, "units": UptakeRowSchema,
+        "rows": inline_serializer("UptakeRows", {
+            "label": serializers.CharField(), "units": serializers.IntegerField(),
+            "applied": serializers.IntegerField(), "granted": serializers.IntegerField(),
+            "applied_share": serializers.CharField(allow_null=True),
+            "granted_share": serializers.CharField(allow_null=True)}, many=True)}))
+    def get(self, request: Request) -> Response:
+        """Units and administrations that applied (submitted in the period) and that got
+        money, per administration; shares in per cent."""
+        report = uptake(request.user, _funds(request), start=_date(request, "start"),
+                        end=_date(request, "end"))
+        return Response({"administrations": _uptake_row(report.administrations),
+                         "units": _uptake_row(report.units),
+                         "rows": [_uptake_row(r) for r in report.rows]})
+
+
+class CentralApi(APIView):
+    @extend_schema(parameters=PERIOD, responses=inline_serializer("CentralAndUnits", {
+        "granted": serializers.CharField(), "organisation_wide": serializers.CharField(),
+        "central": serializers.CharField(), "units": serializers.CharField(),
+        "administrations": inline_serializer("CentralRow", {
+            "label": serializers.CharField(), "sector": serializers.CharField(),
+            "central": serializers.CharField(), "units": serializers.CharField()},
+            many=True)}))
+    def get(self, request: Request) -> Response:
+        """Granted money used centrally by each administration (booked on it) against money
+        to its units, and organisation-wide projects (booked on no unit)."""
+        report = central_and_units(_funds(request), start=_date(request, "start"),
+                                   end=_date(request, "end"))
+        return Response({
+            "granted": as_api_string(report.granted),
+            "organisation_wide": as_api_string(report.organisation_wide),
+            "central": as_api_string(report.total.central),
+            "units": as_api_string(report.total.units),
+            "administrations": [{"label": r.label, "sector": r.sector,
+                                 "central": as_api_string(r.central),
+                                 "units": as_api_string(r.units)}
+                                for r in report.administrations]})
+
+
+class ForecastApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("fund", int, required=True)],
+                   responses=inline_serializer("Forecast", {
+                       "fund": serializers.IntegerField(), "capital": serializers.CharField(),
+                       "available": serializers.CharField(),
+                       "committed": serializers.CharField(), "paid": serializers.CharField(),
+                       "proposed": serializers.CharField(),
+                       "in_review": serializers.CharField(),
+                       "pace_per_month": serializers.CharField(),
+                       "runs_out": serializers.DateField(allow_null=True),
+                       "left_at_end": serializers.CharField(allow_null=True),
+                       "months": inline_serializer("ForecastMonth", {
+                           "month": serializers.CharField(),
+                           "available": serializers.CharField(allow_null=True),
+                           "paid": serializers.CharField(allow_null=True),
+                           "projected": serializers.CharField(allow_null=True)}, many=True)}))
+    def get(self, request: Request) -> Response:
+        """The fund's burn-down: paid, committed and available money per month, the
+        pipeline (proposed for a grant; asked for under review), the pace of the last 12
+        months and the date the money runs out at that pace (null: not before the fund's
+        end)."""
+        check(can_view_ledger(request.user))
+        fund_id = id_param(request.query_params, "fund")
+        if fund_id is None:
+            raise exceptions.ValidationError({"fund": ["Ange fonden (fund=id)."]})
+        fund = get_object_or_404(fund_list(user=request.user), pk=fund_id)
+        report = forecast(fund, today=timezone.localdate())
+        return Response({
+            "fund": fund.pk, "capital": as_api_string(report.capital),
+            "available": as_api_string(report.available),
+            "committed": as_api_string(report.committed), "paid": as_api_string(report.paid),
+            "proposed": as_api_string(report.proposed),
+            "in_review": as_api_string(report.in_review),
+            "pace_per_month": as_api_string(report.pace),
+            "runs_out": report.runs_out.isoformat() if report.runs_out else None,
+            "left_at_end": _money(report.left_at_end),
+            "months": [{"month": m.month.strftime("%Y-%m"), "available": _money(m.available),
+                        "paid": _money(m.paid), "projected": _money(m.projected)}
+                       for m in report.months]})
 
 
 class PublicRegisterApi(APIView):

@@ -8,11 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from kompetensfond.core.forms import DateInput, FilterForm
 from kompetensfond.funds.models import Fund
 
-from .selectors import DIMENSIONS, dimension_labels
-
 
 class ReportFilterForm(FilterForm):
-    """A report's fund, grouping and period, in the URL."""
+    """A report's fund, grouping and period, in the URL. ``by_choices`` are the report's
+    groupings (none: no field); ``one_fund`` reports (the forecast) take a single fund and
+    no period."""
 
     fund = forms.ModelChoiceField(label=_("Fund"), queryset=Fund.objects.none(),
                                   required=False, empty_label=_("All funds"))
@@ -20,10 +20,15 @@ class ReportFilterForm(FilterForm):
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, funds: Any, with_by: bool = True, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, funds: Any, by_choices: list[tuple[str, str]] | None = None,
+                 one_fund: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fund"].queryset = funds  # type: ignore[attr-defined]
-        labels = dimension_labels()
-        self.fields["by"].choices = [(d, labels[d]) for d in DIMENSIONS]  # type: ignore[attr-defined]
-        if not with_by:
+        fund: Any = self.fields["fund"]
+        fund.queryset = funds
+        if by_choices:
+            self.fields["by"].choices = by_choices  # type: ignore[attr-defined]
+        else:
             del self.fields["by"]
+        if one_fund:
+            fund.empty_label = None
+            del self.fields["start"], self.fields["end"]

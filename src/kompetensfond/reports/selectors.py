@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -78,6 +78,30 @@ def _add(totals: dict[Any, list[Decimal]], key: Any, kind: str, amount: Decimal)
         pair[1] += amount
 
 
+def _used_per_unit(entries: QuerySet[Any]) -> dict[int | None, list[Decimal]]:
+    """[granted, paid] per unit the money was booked on (None: the whole organisation)."""
+    per_unit: dict[int | None, list[Decimal]] = {}
+    for row in entries.values("transaction__org_unit_id", "account__kind").annotate(
+            total=MoneySum("amount")).order_by():
+        _add(per_unit, row["transaction__org_unit_id"], row["account__kind"], row["total"])
+    return per_unit
+
+
+def _units_of(funds: QuerySet[Fund]) -> dict[int, OrgUnit]:
+    return {u.pk: u for u in OrgUnit.objects.filter(
+        municipality__in=funds.values("municipality")).select_related("responsible_body")}
+
+
+def _root(unit: OrgUnit, units: dict[int, OrgUnit]) -> OrgUnit:
+    """The unit's administration (its top-level ancestor; itself at the top)."""
+    return units.get(int(unit.path.strip("/").split("/")[0])) or unit
+
+
+def _share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """``part`` in per cent of ``whole`` to one decimal; None when ``whole`` is nothing."""
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1")) if whole else None
+
+
 def distribution(funds: QuerySet[Fund], by: str, *, start: date | None = None,
                  end: date | None = None) -> Distribution:
     """Granted and paid money per ``by`` (one of DIMENSIONS) in the funds and period."""
@@ -127,18 +151,14 @@ def distribution(funds: QuerySet[Fund], by: str, *, start: date | None = None,
             labels = {o.pk: f"{o.ssyk_code} {o.name}" for o in Occupation.objects.filter(
                 pk__in=[k for k in totals if k])}
     else:
-        per_unit: dict[Any, list[Decimal]] = {}
-        for row in entries.values("transaction__org_unit_id", "account__kind").annotate(
-                total=MoneySum("amount")).order_by():
-            _add(per_unit, row["transaction__org_unit_id"], row["account__kind"], row["total"])
-        units = {u.pk: u for u in OrgUnit.objects.filter(
-            municipality__in=funds.values("municipality")).select_related("responsible_body")}
+        per_unit = _used_per_unit(entries)
+        units = _units_of(funds)
         sectors = dict(Sector.choices)
         for unit_id, (granted, paid) in per_unit.items():
-            unit = units.get(unit_id)
+            unit = units.get(unit_id) if unit_id is not None else None
             group: Any = None
             if unit is not None:
-                root = units.get(int(unit.path.strip("/").split("/")[0])) or unit
+                root = _root(unit, units)
                 if by == "administration":
                     group, labels[root.pk] = root.pk, root.name
                 elif by == "unit":
@@ -201,4 +221,363 @@ def gender_report(user: Any, funds: QuerySet[Fund]) -> list[GenderRow]:
             if total_planned else None,
             (Decimal(workforce[key] * 100) / total_staff).quantize(Decimal("0.1"))
             if total_staff else None))
+    return rows
+
+
+def _active_staff(municipality: Any) -> QuerySet[Employee]:
+    return Employee.objects.filter(municipality=municipality).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+
+
+# --- Uptake: how widely the fund is used ------------------------------------------------
+
+@dataclass
+class UptakeRow:
+    label: str
+    units: int = 0  # the administration itself and its units
+    applied: int = 0  # of which sent at least one application
+    granted: int = 0  # of which got money
+
+    @property
+    def applied_share(self) -> Decimal | None:
+        return _share(self.applied, self.units)
+
+    @property
+    def granted_share(self) -> Decimal | None:
+        return _share(self.granted, self.units)
+
+
+@dataclass
+class Uptake:
+    rows: list[UptakeRow]  # per administration
+    units: UptakeRow  # every unit of the organisation
+    administrations: UptakeRow  # administrations where some unit applied / got money
+
+
+def uptake(user: Any, funds: QuerySet[Fund], *, start: date | None = None,
+           end: date | None = None) -> Uptake:
+    """Share of units and administrations that applied (submitted in the period) and that
+    got money, per administration. Counts active units and any unit that applied."""
+    sent = Application.objects.filter(fund__in=funds, submitted_at__isnull=False)
+    if start:
+        sent = sent.filter(submitted_at__date__gte=start)
+    if end:
+        sent = sent.filter(submitted_at__date__lte=end)
+    applied = set(sent.values_list("unit_id", flat=True).distinct().order_by())
+    granted = set(sent.filter(decision__amount__gt=0).values_list("unit_id", flat=True)
+                  .distinct().order_by())
+    units = {u.pk: u for u in OrgUnit.objects.filter(municipality=municipality_of(user))}
+    per_root: dict[int, UptakeRow] = {}
+    total = UptakeRow(_("All units"))
+    for unit in units.values():
+        if not unit.is_active and unit.pk not in applied:
+            continue
+        root = _root(unit, units)
+        row = per_root.setdefault(root.pk, UptakeRow(root.name))
+        for target in (row, total):
+            target.units += 1
+            target.applied += unit.pk in applied
+            target.granted += unit.pk in granted
+    rows = sorted(per_root.values(), key=lambda r: r.label)
+    administrations = UptakeRow(_("Administrations"), units=len(rows),
+                                applied=sum(1 for r in rows if r.applied),
+                                granted=sum(1 for r in rows if r.granted))
+    return Uptake(rows=rows, units=total, administrations=administrations)
+
+
+# --- Central projects versus units (the Stockholm question) ----------------------------
+
+@dataclass
+class SplitRow:
+    label: str
+    sector: str = ""
+    central: Decimal = ZERO  # booked on the administration itself
+    units: Decimal = ZERO  # booked on its units
+
+    @property
+    def total(self) -> Decimal:
+        return self.central + self.units
+
+    @property
+    def unit_share(self) -> Decimal | None:
+        return _share(self.units, self.total)
+
+
+@dataclass
+class CentralReport:
+    administrations: list[SplitRow]
+    sectors: list[SplitRow]
+    organisation_wide: Decimal  # booked on no unit: projects for the whole organisation
+    total: SplitRow
+
+    @property
+    def granted(self) -> Decimal:
+        return self.total.total + self.organisation_wide
+
+
+def central_and_units(funds: QuerySet[Fund], *, start: date | None = None,
+                      end: date | None = None) -> CentralReport:
+    """Granted money (committed + paid) that went to units in each administration against
+    what the administration used centrally (booked on the administration itself), and
+    what went to organisation-wide projects; also per sector, by the sector of the unit the
+    money was booked on."""
+    units = _units_of(funds)
+    sectors = dict(Sector.choices)
+    per_root: dict[int, SplitRow] = {}
+    per_sector: dict[str, SplitRow] = {}
+    total = SplitRow(_("Total"))
+    wide = ZERO
+    for unit_id, (granted, _paid) in _used_per_unit(_entries(funds, start, end)).items():
+        unit = units.get(unit_id) if unit_id is not None else None
+        if unit is None:
+            wide += granted
+            continue
+        root = _root(unit, units)
+        row = per_root.setdefault(root.pk, SplitRow(root.name, str(sectors.get(root.sector,
+                                                                                   ""))))
+        sector = per_sector.setdefault(unit.sector, SplitRow(str(sectors.get(unit.sector, ""))))
+        for target in (row, sector, total):
+            if unit.pk == root.pk:
+                target.central += granted
+            else:
+                target.units += granted
+    def order(row: SplitRow) -> tuple[Decimal, str]:
+        return -row.total, row.label
+
+    return CentralReport(
+        administrations=sorted((r for r in per_root.values() if r.total), key=order),
+        sectors=sorted((r for r in per_sector.values() if r.total), key=order),
+        organisation_wide=wide, total=total)
+
+
+# --- Money per employee -----------------------------------------------------------------
+
+@dataclass
+class PerEmployeeRow:
+    label: str
+    employees: int = 0
+    granted: Decimal = ZERO
+
+    @property
+    def per_employee(self) -> Decimal | None:
+        return (self.granted / self.employees).quantize(Decimal("0.01")) \
+            if self.employees else None
+
+
+def per_employee(user: Any, funds: QuerySet[Fund], by: str, *, start: date | None = None,
+                 end: date | None = None) -> tuple[list[PerEmployeeRow], PerEmployeeRow]:
+    """Granted money per active employee of each administration or sector (``by``), and
+    the total over the whole staff (organisation-wide money counts only in the total)."""
+    if by not in ("administration", "sector"):
+        raise ValueError(by)
+    units = {u.pk: u for u in OrgUnit.objects.filter(municipality=municipality_of(user))}
+    sectors = dict(Sector.choices)
+
+    def group(unit_id: int | None) -> tuple[Any, str] | None:
+        unit = units.get(unit_id) if unit_id is not None else None
+        if unit is None:
+            return None
+        if by == "sector":
+            return unit.sector, str(sectors.get(unit.sector, ""))
+        root = _root(unit, units)
+        return root.pk, root.name
+
+    rows: dict[Any, PerEmployeeRow] = {}
+    total = PerEmployeeRow(_("Whole organisation"))
+    for unit_id, n in _active_staff(municipality_of(user)).values_list("unit_id").annotate(
+            n=Count("pk")).order_by():
+        total.employees += n
+        key = group(unit_id)
+        if key is not None:
+            rows.setdefault(key[0], PerEmployeeRow(key[1])).employees += n
+    for unit_id, (granted, _paid) in _used_per_unit(_entries(funds, start, end)).items():
+        total.granted += granted
+        key = group(unit_id)
+        if key is not None:
+            rows.setdefault(key[0], PerEmployeeRow(key[1])).granted += granted
+    return sorted(rows.values(), key=lambda r: (-(r.per_employee or ZERO), r.label)), total
+
+
+# --- Forecast: the burn-down to the fund's end ------------------------------------------
+
+PACE_MONTHS = 12
+DAYS_PER_MONTH = Decimal("30.4375")
+
+
+@dataclass
+class ForecastMonth:
+    month: date
+    available: Decimal | None  # at the end of the month (None: still to come)
+    paid: Decimal | None
+    projected: Decimal | None  # available at the current pace (from this month on)
+
+
+@dataclass
+class Forecast:
+    fund: Fund
+    today: date
+    capital: Decimal
+    available: Decimal
+    committed: Decimal
+    paid: Decimal
+    proposed: Decimal  # proposed for a grant, waiting for the decision
+    in_review: Decimal  # asked for in applications still being reviewed
+    pace: Decimal  # granted (net) per month over the pace window
+    pace_from: date
+    pace_months: Decimal  # the window's length in months (this month's elapsed part)
+    runs_out: date | None  # when the available money is gone at this pace
+    left_at_end: Decimal | None  # what is left at the fund's end at this pace
+    months: list[ForecastMonth]
+
+    @property
+    def after_pipeline(self) -> Decimal:
+        return self.available - self.proposed
+
+
+def _month_start(day: date) -> date:
+    return date(day.year, day.month, 1)
+
+
+def _add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def forecast(fund: Fund, *, today: date) -> Forecast:
+    """Paid, committed and available money of the fund month by month, the pipeline of
+    applications on their way to a decision, and where the available money goes at the
+    pace of the last 12 months (this one so far and the 11 before it, or since the fund
+    started): what was granted net of what came back, per month. Read from the ledger's
+    month totals and two grouped queries: the cost does not grow with the number of
+    entries."""
+    from kompetensfond.applications.models import Status
+    from kompetensfond.applications.selectors import with_requested
+    from kompetensfond.ledger.models import LedgerMonthTotal
+    from kompetensfond.ledger.selectors import fund_dashboard
+
+    board = fund_dashboard(fund, today=today)
+    this_month = _month_start(today)
+    first = max(_month_start(fund.start_date), _add_months(this_month, 1 - PACE_MONTHS))
+    # the months before this one, and the part of this month that has passed; at least a
+    # month, so a fund's first days do not make a pace of a month's grants in a day
+    elapsed = (this_month.year * 12 + this_month.month) - (first.year * 12 + first.month)
+    days_in_month = (_add_months(this_month, 1) - this_month).days
+    months_in_window = max(Decimal(1), elapsed + Decimal(today.day) / days_in_month)
+    used = LedgerMonthTotal.objects.filter(
+        fund=fund, kind__in=(AccountKind.COMMITTED, AccountKind.DISBURSED),
+        month__gte=first, month__lte=this_month).aggregate(total=Sum("amount"))["total"] or ZERO
+    pace = max(ZERO, (Decimal(used) / months_in_window).quantize(Decimal("0.01")))
+    applications = Application.objects.filter(fund=fund)
+    proposed = applications.filter(status=Status.RECOMMENDED, recommended_amount__gt=0)\
+        .aggregate(total=Sum("recommended_amount"))["total"] or ZERO
+    in_review = with_requested(applications.filter(
+        status__in=(Status.SUBMITTED, Status.IN_REVIEW, Status.RETURNED)))\
+        .aggregate(total=Sum("requested"))["total"] or ZERO
+    available = board.balance.available
+    runs_out = left_at_end = None
+    months_to_end = Decimal((fund.end_date - today).days) / DAYS_PER_MONTH
+    if pace > 0 and available > 0:
+        day = today + timedelta(days=int(available / pace * DAYS_PER_MONTH))
+        runs_out = day if day <= fund.end_date else None
+    if today <= fund.end_date:
+        left_at_end = max(ZERO, available - pace * months_to_end).quantize(Decimal("0.01"))
+    points = []
+    for point in board.months:
+        projected = None
+        if point.month >= this_month and point.month <= _month_start(fund.end_date):
+            ahead = (point.month.year * 12 + point.month.month) - (
+                this_month.year * 12 + this_month.month)
+            projected = max(ZERO, available - pace * ahead)
+        points.append(ForecastMonth(point.month, point.available, point.disbursed, projected))
+    return Forecast(fund=fund, today=today, capital=board.balance.capital, available=available,
+                    committed=board.balance.committed, paid=board.balance.disbursed,
+                    proposed=Decimal(proposed), in_review=Decimal(in_review), pace=pace,
+                    pace_from=first, pace_months=months_in_window.quantize(Decimal("0.1")),
+                    runs_out=runs_out, left_at_end=left_at_end, months=points)
+
+
+# --- The auditor's register of every grant ---------------------------------------------
+
+@dataclass
+class RegisterRow:
+    application_id: int
+    case_number: str
+    title: str
+    administration: str
+    unit: str
+    decided_on: date
+    decided_by: str  # the body, and the delegate under a point of the delegation scheme
+    paragraph: str  # "§ 12" at a meeting, "" for a delegate's decision
+    outcome: str
+    granted: Decimal
+    paid: Decimal
+    returned: Decimal
+    status: str
+    remarks: str  # the guideline's warnings when the application was submitted
+
+
+def decision_register(funds: QuerySet[Fund], *, start: date | None = None,
+                      end: date | None = None) -> QuerySet[Any]:
+    """Every decision of the funds in the period (by decision date), oldest first, with
+    what it needs for ``register_rows`` (the guideline's remarks at submission in the
+    same query)."""
+    from django.db.models import OuterRef, Subquery
+
+    from kompetensfond.applications.models import ApplicationEvent, Decision, Status
+
+    remarks = (ApplicationEvent.objects.filter(application=OuterRef("application_id"),
+                                               to_status=Status.SUBMITTED)
+               .order_by("-at", "-pk").values("reason")[:1])
+    qs = Decision.objects.filter(application__fund__in=funds)
+    if start:
+        qs = qs.filter(decided_on__gte=start)
+    if end:
+        qs = qs.filter(decided_on__lte=end)
+    return (qs.select_related("application", "application__unit", "body", "delegate")
+            .annotate(remarks=Subquery(remarks)).order_by("decided_on", "pk"))
+
+
+REGISTER_IDS_IN_QUERY = 1000
+
+
+def register_rows(decisions: Any, funds: QuerySet[Fund]) -> list[RegisterRow]:
+    """The register's rows for ``decisions`` (a page of them, or all for an export): paid
+    and returned from the ledger in one grouped query over their applications."""
+    from kompetensfond.ledger.models import TransactionKind
+
+    decisions = list(decisions)
+    ids = [str(d.application_id) for d in decisions]
+    money: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    entries = LedgerEntry.objects.filter(
+        account__fund__in=funds, account__kind=AccountKind.DISBURSED,
+        transaction__source_type=APPLICATION,
+        transaction__kind__in=(TransactionKind.DISBURSEMENT, TransactionKind.RETURN))
+    if len(ids) <= REGISTER_IDS_IN_QUERY:  # a page: only its applications
+        entries = entries.filter(transaction__source_id__in=ids)
+    for row in entries.values("transaction__source_id", "transaction__kind")\
+            .annotate(total=MoneySum("amount")).order_by():
+        pair = money[row["transaction__source_id"]]
+        if row["transaction__kind"] == TransactionKind.DISBURSEMENT:
+            pair[0] += row["total"]
+        else:
+            pair[1] -= row["total"]
+    units = _units_of(funds)
+    rows = []
+    for d in decisions:
+        application = d.application
+        unit = units.get(application.unit_id)
+        by = d.body.name
+        if d.delegate_id:
+            by += ", " + _("delegate %(name)s") % {
+                "name": d.delegate.get_full_name() or d.delegate.get_username()}
+            if d.delegation_point:
+                by += " " + _("(point %(point)s)") % {"point": d.delegation_point}
+        paid, returned = money[str(application.pk)]
+        rows.append(RegisterRow(
+            application_id=application.pk, case_number=d.case_number, title=application.title,
+            administration=_root(unit, units).name if unit else "",
+            unit=unit.name if unit else "", decided_on=d.decided_on, decided_by=by,
+            paragraph=f"§ {d.paragraph}" if d.paragraph else "",
+            outcome=d.get_outcome_display(), granted=d.amount, paid=paid, returned=returned,
+            status=application.get_status_display(), remarks=d.remarks or ""))
     return rows

@@ -7,4 +7,9 @@ urlpatterns = [
     path("", views.report_index, name="index"),
     path("fordelning/", views.distribution_view, name="distribution"),
     path("kon/", views.gender_view, name="gender"),
+    path("genomslag/", views.uptake_view, name="uptake"),
+    path("centralt-och-enheter/", views.central_view, name="central"),
+    path("per-anstalld/", views.per_employee_view, name="per-employee"),
+    path("prognos/", views.forecast_view, name="forecast"),
+    path("beslutsregister/", views.auditor_register_view, name="register"),
 ]

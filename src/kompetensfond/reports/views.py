@@ -6,11 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensfond.core.exports import TABLE_EXPORTS, download, table_download
+from kompetensfond.core.money import format_amount
 from kompetensfond.core.pdf import render_pdf
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest, query_without
@@ -18,15 +22,31 @@ from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
 
 from .forms import ReportFilterForm
-from .selectors import dimension_labels, distribution, gender_report, report_funds
+from .selectors import (
+    PerEmployeeRow,
+    SplitRow,
+    UptakeRow,
+    central_and_units,
+    decision_register,
+    dimension_labels,
+    distribution,
+    forecast,
+    gender_report,
+    per_employee,
+    register_rows,
+    report_funds,
+    uptake,
+)
+from .tables import COUNT, DATE, MONEY, PERCENT, Column, Table
 
 EXPORTS = (*TABLE_EXPORTS, "pdf")
 
 
-def _filters(request: AuthenticatedHttpRequest, with_by: bool = True) -> tuple[Any, dict[str, Any]]:
+def _filters(request: AuthenticatedHttpRequest, by_choices: list[tuple[str, str]] | None = None,
+             one_fund: bool = False) -> tuple[Any, dict[str, Any]]:
     check(can_view_ledger(request.user))
     form = ReportFilterForm(request.GET or None, funds=fund_list(user=request.user),
-                            with_by=with_by)
+                            by_choices=by_choices, one_fund=one_fund)
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
@@ -38,7 +58,7 @@ def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def distribution_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form, filters = _filters(request)
+    form, filters = _filters(request, list(dimension_labels().items()))
     by = filters.get("by") or "administration"
     report = distribution(report_funds(request.user, filters.get("fund")), by,
                           start=filters.get("start"), end=filters.get("end"))
@@ -65,7 +85,7 @@ def distribution_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def gender_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form, filters = _filters(request, with_by=False)
+    form, filters = _filters(request)
     rows = gender_report(request.user, report_funds(request.user, filters.get("fund")))
     export = request.GET.get("export")
     if export in TABLE_EXPORTS:
@@ -81,3 +101,205 @@ def gender_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                          "data": [str(r.workforce_share or 0) for r in rows]}]}
     return render(request, "reports/gender.html", {"form": form, "rows": rows, "chart": chart,
                                                    "query": query_without(request, "export")})
+
+
+def _table_response(request: AuthenticatedHttpRequest, table: Table, *, form: Any,
+                    filters: dict[str, Any], name: str, intro: str = "",
+                    page: Any = None, export_rows: Any = None) -> HttpResponse:
+    """The report as a page (chart and table), or, by ``export``, as CSV, XLSX or PDF.
+    ``export_rows`` builds every row for a paginated report's exports."""
+    export = request.GET.get("export")
+    if export in EXPORTS and export_rows is not None:
+        table.rows, table.footer = export_rows(), None
+    if export in TABLE_EXPORTS:
+        return table_download(export, table.header, table.export_rows(), name=name,
+                              sheet=table.title)
+    if export == "pdf":
+        return download(render_pdf("reports/pdf/table.html", {
+            "table": table, "filters": filters,
+            "municipality": municipality_of(request.user)}), filename=f"{name}.pdf", kind="pdf")
+    return render(request, "reports/table_report.html", {
+        "table": table, "form": form, "intro": intro, "page": page,
+        "query": query_without(request, "export", "page")})
+
+
+@login_required
+def uptake_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    report = uptake(request.user, report_funds(request.user, filters.get("fund")),
+                    start=filters.get("start"), end=filters.get("end"))
+
+    def row(r: UptakeRow) -> list[Any]:
+        return [r.label, r.units, r.applied, r.applied_share, r.granted, r.granted_share]
+
+    table = Table(
+        title=_("Uptake: who applied and who got money"),
+        caption=_("Units per administration that applied and that were granted money"),
+        columns=[Column(_("Administration"), "förvaltning"),
+                 Column(_("Units"), "enheter", COUNT),
+                 Column(_("Applied"), "har_sökt", COUNT),
+                 Column(_("Share that applied"), "andel_som_sökt_procent", PERCENT),
+                 Column(_("Got money"), "har_fått_medel", COUNT),
+                 Column(_("Share that got money"), "andel_som_fått_medel_procent", PERCENT)],
+        rows=[row(r) for r in report.rows], footer=row(report.units),
+        summary=[(_("Administrations that applied"), report.administrations.applied_share,
+                  PERCENT),
+                 (_("Administrations that got money"), report.administrations.granted_share,
+                  PERCENT),
+                 (_("Units that applied"), report.units.applied_share, PERCENT),
+                 (_("Units that got money"), report.units.granted_share, PERCENT)],
+        chart={"labels": [r.label for r in report.rows], "series": [
+            {"label": _("Share that applied (%)"),
+             "data": [str(r.applied_share or 0) for r in report.rows]},
+            {"label": _("Share that got money (%)"),
+             "data": [str(r.granted_share or 0) for r in report.rows]}]},
+        chart_unit=PERCENT)
+    return _table_response(request, table, form=form, filters=filters, name="genomslag",
+                           intro=_("An administration counts itself and its units; a unit "
+                                   "has applied when it sent an application in the period."))
+
+
+@login_required
+def central_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form, filters = _filters(request, [("administration", _("Administration")),
+                                       ("sector", _("Sector"))])
+    by = filters.get("by") or "administration"
+    report = central_and_units(report_funds(request.user, filters.get("fund")),
+                               start=filters.get("start"), end=filters.get("end"))
+    groups = report.sectors if by == "sector" else report.administrations
+
+    def row(r: SplitRow) -> list[Any]:
+        return [r.label, r.central, r.units, r.total, r.unit_share]
+
+    label = _("Sector") if by == "sector" else _("Administration")
+    table = Table(
+        title=_("Central projects and units"),
+        caption=_("Granted money used centrally by each administration and money to its "
+                  "units"),
+        columns=[Column(label, "sektor" if by == "sector" else "förvaltning"),
+                 Column(_("Central (the administration itself)"), "centralt", MONEY),
+                 Column(_("To units"), "till_enheter", MONEY),
+                 Column(_("Total"), "totalt", MONEY),
+                 Column(_("Share to units"), "andel_till_enheter_procent", PERCENT)],
+        rows=[row(r) for r in groups], footer=row(report.total),
+        summary=[(_("Granted"), report.granted, MONEY),
+                 (_("Organisation-wide projects"), report.organisation_wide, MONEY),
+                 (_("Central in administrations"), report.total.central, MONEY),
+                 (_("To units"), report.total.units, MONEY)],
+        chart={"labels": [r.label for r in groups], "series": [
+            {"label": _("Central"), "data": [str(r.central) for r in groups]},
+            {"label": _("To units"), "data": [str(r.units) for r in groups]}]})
+    return _table_response(request, table, form=form, filters=filters,
+                           name=f"centralt-och-enheter-{by}",
+                           intro=_("Money booked on an administration itself is a central "
+                                   "project of that administration; money booked on no unit "
+                                   "is an organisation-wide project."))
+
+
+@login_required
+def per_employee_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form, filters = _filters(request, [("administration", _("Administration")),
+                                       ("sector", _("Sector"))])
+    by = filters.get("by") or "administration"
+    rows, total = per_employee(request.user, report_funds(request.user, filters.get("fund")),
+                               by, start=filters.get("start"), end=filters.get("end"))
+
+    def row(r: PerEmployeeRow) -> list[Any]:
+        return [r.label, r.employees, r.granted, r.per_employee]
+
+    table = Table(
+        title=_("Money per employee"),
+        caption=_("Granted money per employee in the staff register"),
+        columns=[Column(_("Sector") if by == "sector" else _("Administration"),
+                        "sektor" if by == "sector" else "förvaltning"),
+                 Column(_("Employees"), "anställda", COUNT),
+                 Column(_("Granted"), "beviljat", MONEY),
+                 Column(_("Per employee"), "per_anställd", MONEY)],
+        rows=[row(r) for r in rows], footer=row(total),
+        chart={"labels": [r.label for r in rows], "series": [
+            {"label": _("Per employee"), "data": [str(r.per_employee or 0) for r in rows]}]})
+    return _table_response(request, table, form=form, filters=filters,
+                           name=f"medel-per-anstalld-{by}",
+                           intro=_("Active employees in the staff register today; "
+                                   "organisation-wide projects count only in the total."))
+
+
+@login_required
+def forecast_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form, filters = _filters(request, one_fund=True)
+    today = timezone.localdate()
+    fund = filters.get("fund") or fund_list(user=request.user).order_by(
+        F("status").desc(), "-end_date", "pk").first()  # "open" sorts after "closed"
+    if fund is None:
+        return render(request, "reports/table_report.html", {
+            "table": Table(_("Forecast"), "", [], []), "form": form})
+    report = forecast(fund, today=today)
+    table = Table(
+        title=_("Forecast: %(fund)s") % {"fund": fund.name},
+        caption=_("Available and paid money at the end of each month, and the available "
+                  "money at the current pace"),
+        columns=[Column(_("Month"), "månad"), Column(_("Available"), "tillgängligt", MONEY),
+                 Column(_("Paid"), "utbetalt", MONEY),
+                 Column(_("Forecast: available"), "prognos_tillgängligt", MONEY)],
+        rows=[[m.month.strftime("%Y-%m"), m.available, m.paid, m.projected]
+              for m in report.months],
+        summary=[(_("Capital"), report.capital, MONEY),
+                 (_("Paid"), report.paid, MONEY),
+                 (_("Granted, not paid"), report.committed, MONEY),
+                 (_("Available"), report.available, MONEY),
+                 (_("Proposed for a grant, awaiting decision"), report.proposed, MONEY),
+                 (_("Available after the proposed grants"), report.after_pipeline, MONEY),
+                 (_("Asked for in applications under review"), report.in_review, MONEY),
+                 (_("Granted per month (pace)"), report.pace, MONEY),
+                 (_("The money runs out"), report.runs_out or _("not before the fund ends"),
+                  DATE),
+                 (_("Left at the fund's end at this pace"), report.left_at_end, MONEY)],
+        notes=[_("The pace is what was granted, net of what came back, per month since "
+                 "%(start)s (%(n)s months). The fund ends %(end)s.") % {
+            "start": report.pace_from.strftime("%Y-%m"),
+            "n": format_amount(report.pace_months, decimals=1),
+            "end": fund.end_date.isoformat()}],
+        chart={"labels": [m.month.strftime("%Y-%m") for m in report.months], "series": [
+            {"label": _("Available"), "data": [_num(m.available) for m in report.months]},
+            {"label": _("Paid"), "data": [_num(m.paid) for m in report.months]},
+            {"label": _("Forecast: available"),
+             "data": [_num(m.projected) for m in report.months]}]},
+        chart_type="line")
+    return _table_response(request, table, form=form, filters={"fund": fund},
+                           name=f"prognos-fond-{fund.pk}")
+
+
+def _num(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+REGISTER_PAGE = 50
+
+
+@login_required
+def auditor_register_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    funds = report_funds(request.user, filters.get("fund"))
+    decisions = decision_register(funds, start=filters.get("start"), end=filters.get("end"))
+    page = Paginator(decisions, REGISTER_PAGE).get_page(request.GET.get("page"))
+
+    def rows(chunk: Any) -> list[list[Any]]:
+        return [[r.case_number, r.title, r.administration, r.unit, r.decided_on, r.decided_by,
+                 r.paragraph, r.outcome, r.granted, r.paid, r.returned, r.status, r.remarks]
+                for r in register_rows(chunk, funds)]
+
+    table = Table(
+        title=_("Register of decisions for auditors"),
+        caption=_("Every decision with its body or delegate, §, money and follow-up"),
+        columns=[Column(_("Case number"), "diarienummer"), Column(_("Title"), "rubrik"),
+                 Column(_("Administration"), "förvaltning"), Column(_("Unit"), "enhet"),
+                 Column(_("Decided on"), "beslutsdatum", DATE),
+                 Column(_("Decided by"), "beslutsfattare"), Column(_("§"), "paragraf"),
+                 Column(_("Decision"), "beslut"), Column(_("Granted"), "beviljat", MONEY),
+                 Column(_("Paid"), "utbetalt", MONEY),
+                 Column(_("Returned"), "återbetalt", MONEY),
+                 Column(_("Status"), "status"),
+                 Column(_("Guideline remarks at submission"), "anmärkningar")],
+        rows=rows(page.object_list))
+    return _table_response(request, table, form=form, filters=filters, name="beslutsregister",
+                           page=page, export_rows=lambda: rows(decisions))
