@@ -1,4 +1,4 @@
-"""API: payments (list, register) and follow-ups (list, report, accept)."""
+"""API: payments (list, register, import a file) and follow-ups (list, report, accept)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,6 +26,8 @@ from .services import (
     QualificationLine,
     follow_up_accept,
     follow_up_submit,
+    payment_import,
+    payment_import_check,
     payment_register,
 )
 
@@ -45,6 +48,20 @@ class PaymentCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
     amount = ApiTextField(max_length=30, help_text='Decimal string, e.g. "120000.00".')
     paid_on = serializers.DateField()
     voucher = ApiTextField(max_length=40, help_text="The voucher number in the finance system.")
+
+
+class PaymentFileSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    file = serializers.FileField(max_length=200, allow_empty_file=False)
+
+
+PaymentPreviewSerializer = inline_serializer("PaymentPreview", {
+    "ok": serializers.BooleanField(), "total": serializers.CharField(),
+    "rows": inline_serializer("PaymentPreviewRow", {
+        "row": serializers.IntegerField(), "voucher": serializers.CharField(),
+        "paid_on": serializers.DateField(), "amount": serializers.CharField(),
+        "application": serializers.IntegerField()}, many=True),
+    "errors": inline_serializer("PaymentPreviewError", {
+        "row": serializers.IntegerField(), "message": serializers.CharField()}, many=True)})
 
 
 def _visible_applications(user: Any) -> Any:
@@ -77,6 +94,32 @@ class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  #
                                    amount=data["amount"], on=data["paid_on"],
                                    voucher=data["voucher"])
         return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": PaymentFileSerializer},
+        parameters=[OpenApiParameter("dry_run", bool, description=(
+            "true: check every row and write nothing (the preview)."))],
+        responses={200: PaymentPreviewSerializer, 201: PaymentSerializer(many=True)})
+    @action(detail=False, methods=["post"], url_path="import", url_name="import",
+            parser_classes=[MultiPartParser])
+    def import_file(self, request: Request) -> Response:
+        """A payment file from the finance system (CSV or XLSX: verifikation, datum, belopp,
+        ansökan or dnr), all or nothing. With ``dry_run=true`` the rows checked and nothing
+        written; without, every payment registered (201) or none (400 naming each row)."""
+        body = PaymentFileSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        content = body.validated_data["file"].read()
+        if request.query_params.get("dry_run") in ("true", "1"):
+            plan = payment_import_check(actor=actor_of(request), content=content)
+            return Response({
+                "ok": plan.ok, "total": as_api_string(plan.total),
+                "rows": [{"row": line.row, "voucher": line.voucher,
+                          "paid_on": line.on.isoformat(), "amount": as_api_string(line.amount),
+                          "application": line.application.pk} for line in plan.lines],
+                "errors": [{"row": row, "message": message} for row, message in plan.errors]})
+        payments = payment_import(actor=actor_of(request), content=content)
+        return Response(PaymentSerializer(payments, many=True).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class QualificationSerializer(serializers.Serializer):  # type: ignore[type-arg]

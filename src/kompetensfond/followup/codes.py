@@ -13,10 +13,12 @@ class ErrorCode(StrEnum):
     PAYMENT_DATE = "payment_date"
     FOLLOW_UP_STATE = "follow_up_state"
     FOLLOW_UP_FIGURES = "follow_up_figures"
+    PAYMENT_FILE = "payment_file"
 
 
 class AuditAction(StrEnum):
     PAYMENT_REGISTERED = "payment.registered"
+    PAYMENTS_IMPORTED = "payment.imported"
     FOLLOW_UPS_SCHEDULED = "follow_up.scheduled"
     FOLLOW_UP_SUBMITTED = "follow_up.submitted"
     FOLLOW_UP_ACCEPTED = "follow_up.accepted"

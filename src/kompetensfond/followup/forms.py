@@ -20,6 +20,13 @@ class PaymentForm(forms.Form):
                         help_text=_("The payment's voucher number in the finance system."))
 
 
+class PaymentFileForm(forms.Form):
+    file = forms.FileField(label=_("Payment file from the finance system (CSV or XLSX)"),
+                           help_text=_("Columns: verifikation, datum (YYYY-MM-DD), belopp, "
+                                       "and ansökan (the application's number) or dnr. At most "
+                                       "5,000 rows and 1 MB."))
+
+
 PEOPLE_LABELS = {"started": _("Started"), "completed": _("Finished"),
                  "dropped": _("Dropped out")}
 GENDER_LABELS = {"women": _("women"), "men": _("men"), "other": _("other or not stated")}

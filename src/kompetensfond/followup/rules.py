@@ -7,12 +7,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from kompetensfond.applications.models import Application
+from kompetensfond.applications.models import Application, Status
 from kompetensfond.ledger.selectors import subject_balance
 from kompetensfond.ledger.services import Subject
 
 from .models import FollowUp, FollowUpKind
 
+GRANTED = frozenset({Status.GRANTED, Status.PARTLY_GRANTED})
+PAYABLE = GRANTED | {Status.IN_PROGRESS}  # a grant can be paid in these statuses
 REPORT_AFTER_END = timedelta(days=60)  # the final report is due two months after the end
 
 

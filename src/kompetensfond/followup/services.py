@@ -17,13 +17,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensfond.applications.models import Application, Decision, Outcome, Status
-from kompetensfond.applications.permissions import can_change_application, can_handle
+from kompetensfond.applications.permissions import (
+    can_change_application,
+    can_handle,
+    can_handle_applications,
+)
 from kompetensfond.applications.services._common import _lock_application, _transition_apply
 from kompetensfond.audit.services import record_event
 from kompetensfond.core.actors import Actor, user_or_none
-from kompetensfond.core.errors import ConflictError, ValidationError, check_dates
+from kompetensfond.core.errors import ConflictError, DomainError, ValidationError, check_dates
 from kompetensfond.core.money import MoneyParseError, format_money, positive_amount, to_money
-from kompetensfond.core.permissions import check
+from kompetensfond.core.permissions import check, is_member, municipality_of
 from kompetensfond.core.services import nothing_written, service
 from kompetensfond.core.text import require_clean_text
 from kompetensfond.ledger.services import (
@@ -37,10 +41,8 @@ from kompetensfond.plans.models import CostType
 
 from .codes import AuditAction, ErrorCode
 from .models import FollowUp, FollowUpKind, FollowUpStatus, Payment, Qualification
-from .rules import actual_cost, committed_left, follow_up_dates, grant_balance
-
-GRANTED = frozenset({Status.GRANTED, Status.PARTLY_GRANTED})
-PAYABLE = GRANTED | {Status.IN_PROGRESS}
+from .payment_import import PaymentFileError, PaymentImportPlan, read_payments
+from .rules import GRANTED, PAYABLE, actual_cost, committed_left, follow_up_dates, grant_balance
 
 
 @service
@@ -101,6 +103,57 @@ def payment_register(*, actor: Actor, application: Application, amount: Decimal 
         _transition_apply(application, "start", Status.IN_PROGRESS, actor=actor,
                           reason=_("First payment, voucher %(voucher)s") % {"voucher": voucher})
     return payment
+
+
+def _read_payment_file(actor: Actor, content: bytes) -> PaymentImportPlan:
+    check(is_member(actor))
+    municipality = municipality_of(actor)
+    if municipality is not None:  # a member has one
+        check(can_handle_applications(actor, municipality))
+    try:
+        return read_payments(actor, content)
+    except PaymentFileError as exc:
+        raise ValidationError(str(exc), code=ErrorCode.PAYMENT_FILE,
+                              fields={"file": [str(exc)]}) from exc
+
+
+@service
+def payment_import_check(*, actor: Actor, content: bytes) -> PaymentImportPlan:
+    """The preview of a payment file: every row checked, nothing written."""
+    plan = _read_payment_file(actor, content)
+    nothing_written()
+    return plan
+
+
+@service
+def payment_import(*, actor: Actor, content: bytes) -> list[Payment]:
+    """Register every payment of the file, or none: the rows are checked as in the
+    preview, then each is registered by ``payment_register`` (under its locks, with its
+    checks) in this one transaction, so a row refused at that moment (another payment came
+    first) undoes the whole file."""
+    plan = _read_payment_file(actor, content)
+    if plan.errors:
+        messages = [_("Row %(row)s: %(problem)s.") % {"row": n, "problem": problem}
+                    for n, problem in plan.errors]
+        raise ValidationError(
+            _("Nothing was imported: %(n)s rows have errors.") % {"n": len(plan.errors)},
+            code=ErrorCode.PAYMENT_FILE, fields={"file": messages})
+    payments = []
+    for line in plan.lines:
+        try:
+            payments.append(payment_register(actor=actor, application=line.application,
+                                             amount=line.amount, on=line.on,
+                                             voucher=line.voucher))
+        except DomainError as exc:
+            message = _("Row %(row)s: %(problem)s") % {"row": line.row, "problem": exc}
+            raise type(exc)(_("Nothing was imported. %(message)s") % {"message": message},
+                            code=exc.code, fields={"file": [message]}) from exc
+    record_event(actor=actor, action=AuditAction.PAYMENTS_IMPORTED,
+                 obj=plan.lines[0].application.municipality,
+                 municipality=plan.lines[0].application.municipality,
+                 changes={"payments": len(payments), "total": plan.total,
+                          "vouchers": [p.voucher for p in payments][:100]})
+    return payments
 
 
 @service

@@ -3,26 +3,42 @@ case officer's acceptance."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from kompetensfond.applications.permissions import can_change_application, can_handle
+from kompetensfond.applications.permissions import (
+    can_change_application,
+    can_handle,
+    can_handle_applications,
+)
 from kompetensfond.applications.views._common import form_action, run_reported
 from kompetensfond.core.errors import DomainError
 from kompetensfond.core.forms import add_domain_error
+from kompetensfond.core.money import format_money
 from kompetensfond.core.permissions import check
-from kompetensfond.core.requests import AuthenticatedHttpRequest
+from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality
+from kompetensfond.core.uploads import upload_too_large
 from kompetensfond.plans.selectors import guideline_of
 
-from .forms import FollowUpForm, PaymentForm
+from .forms import FollowUpForm, PaymentFileForm, PaymentForm
 from .models import FollowUpStatus
 from .selectors import access_follow_up
-from .services import follow_up_accept, follow_up_submit, payment_register
+from .services import (
+    follow_up_accept,
+    follow_up_submit,
+    payment_import,
+    payment_import_check,
+    payment_register,
+)
 
 
 @login_required
@@ -85,3 +101,53 @@ def follow_up_accept_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
     run_reported(request, lambda: follow_up_accept(actor=request.user, follow_up=follow_up),
                  _("The report has been accepted."))
     return redirect("applications:detail", follow_up.application_id)
+
+
+PAYMENT_FILE_SALT = "kompetensfond.payment-import"
+PAYMENT_FILE_MAX_AGE = 3600  # a preview is confirmed within the hour
+
+
+@login_required
+def payment_import_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Upload a payment file, see every row checked (nothing written), then confirm: all
+    payments are registered, or none. The checked file travels signed in the confirm form
+    (it holds vouchers, dates, amounts and case numbers, no personal data)."""
+    check(can_handle_applications(request.user, own_municipality(request.user)))
+    form = PaymentFileForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"form": form}
+    if request.method == "POST" and "confirm" in request.POST:
+        try:
+            content = signing.loads(request.POST.get("content", ""), salt=PAYMENT_FILE_SALT,
+                                    max_age=PAYMENT_FILE_MAX_AGE).encode("latin-1")
+        except signing.BadSignature:
+            return render(request, "followup/payment_import.html", {
+                "form": PaymentFileForm(), "problems": [
+                    _("The preview is too old or was changed. Upload the file again.")]})
+        try:
+            payments = payment_import(actor=request.user, content=content)
+        except DomainError as exc:
+            problems = exc.fields.get("file", [])
+            context = {"form": PaymentFileForm(),
+                       "problems": [exc.message, *[p for p in problems if p != exc.message]]}
+        else:
+            messages.success(request, ngettext(
+                "%(n)s payment of %(total)s was registered.",
+                "%(n)s payments of %(total)s were registered.", len(payments))
+                % {"n": len(payments),
+                   "total": format_money(sum((p.amount for p in payments), Decimal(0)))})
+            return redirect("followup:payment-import")
+    elif request.method == "POST":
+        if upload_too_large(request):
+            form.add_error(None, _("A payment file can be at most 1 MB."))
+        elif form.is_valid():
+            content = form.cleaned_data["file"].read()
+            try:
+                plan = payment_import_check(actor=request.user, content=content)
+            except DomainError as exc:
+                form.add_error("file", exc.message)
+            else:
+                context["plan"] = plan
+                if plan.ok:
+                    context["signed"] = signing.dumps(content.decode("latin-1"),
+                                                      salt=PAYMENT_FILE_SALT, compress=True)
+    return render(request, "followup/payment_import.html", context)
