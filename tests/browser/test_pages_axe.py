@@ -69,7 +69,11 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
         pages += [f"/ansokningar/fond/{fund.pk}/rangordning/", "/ansokningar/sammantraden/",
                   f"/ansokningar/sammantraden/{demo_town.meeting.pk}/",
                   f"/fonder/{fund.pk}/huvudbok/", f"/fonder/{fund.pk}/huvudbok/?kind=commitment",
-                  f"/fonder/{fund.pk}/huvudbok/{txn.pk}/"]
+                  f"/fonder/{fund.pk}/huvudbok/{txn.pk}/", "/rapporter/",
+                  "/rapporter/fordelning/?by=strategy", "/rapporter/kon/",
+                  "/rapporter/genomslag/", "/rapporter/centralt-och-enheter/?by=sector",
+                  "/rapporter/per-anstalld/", f"/rapporter/prognos/?fund={fund.pk}",
+                  "/rapporter/beslutsregister/", "/offentligt/sodertalje/bidrag/"]
     if role in AUDIT_ROLES:
         pages.append("/handelselogg/")
         pages.append("/handelselogg/?action=org_unit")
@@ -77,7 +81,8 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
         pages += ["/organisation/medarbetare/", "/organisation/medarbetare/?q=an&status=all",
                   "/organisation/medarbetare/?page=2"]
     if role == Role.FUND_ADMIN:
-        pages += ["/organisation/medarbetare/import/", "/organisation/enheter/ny/",
+        pages += ["/organisation/medarbetare/import/", "/utbetalningar/import/",
+                  "/organisation/enheter/ny/",
                   f"/organisation/enheter/{unit.pk}/andra/", "/fonder/ny/",
                   f"/fonder/{fund.pk}/kapital/ny/", f"/fonder/{fund.pk}/oronmarkningar/ny/",
                   "/fonder/sie-konton/", "/planer/ny/", f"/fonder/{fund.pk}/riktlinjer/andra/",
@@ -445,3 +450,83 @@ def test_a_newcomer_applies_and_gets_a_decision_today_in_a_fresh_demo(
     pdf = page.request.get(f"{base}/ansokningar/{application.pk}/protokollsutdrag.pdf")
     assert pdf.status == 200
     assert pdf.body().startswith(b"%PDF")
+
+
+def test_payments_and_the_follow_up_in_the_browser(page: Page, live_server,
+                                                   running_town) -> None:
+    """The case officer pays a grant on its page and imports a second payment from the
+    finance system's file; the unit manager reports the outcome; the case officer accepts
+    the report, which gives back what was not used and closes the grant. axe on each page."""
+    from kompetensfond.applications.models import Outcome, Status
+    from kompetensfond.applications.services import (
+        Line,
+        application_create,
+        application_recommend,
+        application_submit,
+        decision_record_at_meeting,
+    )
+    from kompetensfond.followup.models import FollowUp, FollowUpKind, Payment
+
+    town = running_town
+    manager, officer = town.users[Role.UNIT_MANAGER], town.users[Role.FUND_ADMIN]
+    application = application_create(
+        actor=manager, fund=town.fund, unit=town.units["Socialtjänst barn och unga"],
+        title="Traumamedveten omsorg", participants_women=5, participants_men=1,
+        cofunding="30000.00", lines=[Line("course_fee", timezone.localdate().year,
+                                          "120000.00")])
+    application_submit(actor=manager, application=application)
+    application_recommend(actor=officer, application=application, outcome=Outcome.GRANTED,
+                          amount=None, reason="Bygger på planen")
+    decision_record_at_meeting(actor=town.users[Role.SECRETARY], application=application,
+                               on=timezone.localdate(), outcome=Outcome.GRANTED,
+                               case_number="KS 2026/555")
+    base, today = live_server.url, timezone.localdate().isoformat()
+
+    log_in(page, base, "stockholm-handlaggare", DEMO_PASSWORD)
+    page.goto(f"{base}/ansokningar/{application.pk}/")
+    page.locator("#id_payment-amount").fill("80 000")
+    page.locator("#id_payment-on").fill(today)
+    page.locator("#id_payment-voucher").fill("V-2026-1")
+    page.get_by_role("button", name="Registrera utbetalning").click()
+    expect(page.get_by_role("status")).to_contain_text("Utbetalningen har registrerats.")
+    expect(page.locator("main")).to_contain_text("Pågående")
+    assert_accessible(page)
+
+    page.goto(f"{base}/utbetalningar/import/")
+    assert_accessible(page)
+    page.locator("#id_file").set_input_files(files=[{
+        "name": "utbetalningar.csv", "mimeType": "text/csv",
+        "buffer": f"Verifikation;Datum;Belopp;Dnr\nV-2026-2;{today};20 000,00;KS 2026/555\n"
+                  .encode()}])
+    page.get_by_role("button", name="Kontrollera filen").click()
+    expect(page.get_by_role("table")).to_contain_text("V-2026-2")
+    assert_accessible(page)
+    assert Payment.objects.filter(application=application).count() == 1
+    page.get_by_role("button", name="Registrera 1 utbetalning").click()
+    expect(page.get_by_role("status")).to_contain_text("1 utbetalning på 20\u00a0000,00")
+    assert Payment.objects.filter(application=application).count() == 2
+    page.get_by_role("button", name="Logga ut").click()
+
+    final = FollowUp.objects.get(application=application, kind=FollowUpKind.FINAL)
+    log_in(page, base, "stockholm-chef", DEMO_PASSWORD)
+    page.goto(f"{base}/uppfoljning/{final.pk}/")
+    assert_accessible(page)
+    page.locator("#id_cost_course_fee").fill("90 000")
+    page.locator("#id_started_women").fill("5")
+    page.locator("#id_completed_women").fill("4")
+    page.locator("#id_dropped_women").fill("1")
+    page.locator("#id_started_men").fill("1")
+    page.locator("#id_completed_men").fill("1")
+    page.get_by_label("Vad bidraget har gett").fill("Fyra av fem har gått hela utbildningen.")
+    page.get_by_role("button", name="Lämna redovisningen").click()
+    expect(page.get_by_role("status")).to_contain_text("Redovisningen har lämnats.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Logga ut").click()
+
+    log_in(page, base, "stockholm-handlaggare", DEMO_PASSWORD)
+    page.goto(f"{base}/uppfoljning/{final.pk}/")
+    page.get_by_role("button", name="Godkänn redovisningen").click()
+    expect(page.get_by_role("status")).to_contain_text("Redovisningen har godkänts.")
+    assert_accessible(page)
+    application.refresh_from_db()
+    assert application.status == Status.CLOSED
