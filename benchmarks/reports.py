@@ -178,6 +178,7 @@ def measure(officer: object, fund: object, runs: int) -> list[tuple[str, float, 
              ("/rapporter/centralt-och-enheter/", ""),
              ("/rapporter/per-anstalld/", ""),
              (f"/rapporter/prognos/?fund={fund.pk}", ""),  # type: ignore[attr-defined]
+             ("/rapporter/beslutsregister/", ""),
              ("/rapporter/beslutsregister/?page=1000", "")]
     results = []
     for path, extra in pages:

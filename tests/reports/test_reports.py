@@ -151,3 +151,19 @@ def test_the_reports_api(api_client, grants) -> None:
     api_client.force_authenticate(None)
     grants_ = api_client.get(reverse("public-register", args=[world.municipality.slug])).json()
     assert {g["title"] for g in grants_} == {"Undersköterskeutbildning", "Lärarlyft"}
+
+
+@pytest.mark.parametrize("by", DIMENSIONS)
+def test_the_stored_figures_give_what_the_entries_give(grants, by) -> None:
+    """Without a period the reports read the ledger's stored figures; with one they sum
+    the entries. Over all time both must agree to the öre."""
+    from datetime import date
+
+    world = grants[0]
+    funds = report_funds(world.officer)
+    whole = distribution(funds, by)
+    summed = distribution(funds, by, start=date(2000, 1, 1), end=date(2100, 12, 31))
+    assert [(r.label, r.granted, r.paid) for r in whole.rows] == [
+        (r.label, r.granted, r.paid) for r in summed.rows]
+    assert (whole.granted, whole.paid) == (summed.granted, summed.paid)
+    assert whole.rows  # something to compare

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,13 +78,100 @@ def _add(totals: dict[Any, list[Decimal]], key: Any, kind: str, amount: Decimal)
         pair[1] += amount
 
 
-def _used_per_unit(entries: QuerySet[Any]) -> dict[int | None, list[Decimal]]:
+USED = (AccountKind.COMMITTED, AccountKind.DISBURSED)
+
+
+def _whole_period(start: date | None, end: date | None) -> bool:
+    """No period asked for: the ledger's stored figures (kept by the ledger services in
+    the same transaction as the entries, and checked against them) answer without reading
+    the entries. A period is summed from its entries."""
+    return start is None and end is None
+
+
+def _used_per_unit(funds: QuerySet[Fund], start: date | None,
+                   end: date | None) -> dict[int | None, list[Decimal]]:
     """[granted, paid] per unit the money was booked on (None: the whole organisation)."""
     per_unit: dict[int | None, list[Decimal]] = {}
-    for row in entries.values("transaction__org_unit_id", "account__kind").annotate(
-            total=MoneySum("amount")).order_by():
+    if _whole_period(start, end):
+        from kompetensfond.ledger.models import LedgerUnitTotal
+
+        for row in LedgerUnitTotal.objects.filter(fund__in=funds, kind__in=USED)\
+                .values("unit_key", "kind").annotate(total=MoneySum("amount")).order_by():
+            _add(per_unit, row["unit_key"] or None, row["kind"], row["total"])
+        return per_unit
+    for row in _entries(funds, start, end).values("transaction__org_unit_id", "account__kind")\
+            .annotate(total=MoneySum("amount")).order_by():
         _add(per_unit, row["transaction__org_unit_id"], row["account__kind"], row["total"])
     return per_unit
+
+
+def _used_totals(funds: QuerySet[Fund], start: date | None,
+                 end: date | None) -> tuple[Decimal, Decimal]:
+    """Granted (committed + paid) and paid in the funds and period."""
+    if _whole_period(start, end):
+        from kompetensfond.ledger.models import LedgerMonthTotal
+
+        rows = LedgerMonthTotal.objects.filter(fund__in=funds, kind__in=USED)\
+            .values("kind").annotate(total=MoneySum("amount")).order_by()
+    else:
+        rows = _entries(funds, start, end).values(kind=F("account__kind"))\
+            .annotate(total=MoneySum("amount")).order_by()
+    per_kind = {row["kind"]: Decimal(row["total"] or 0) for row in rows}
+    paid = per_kind.get(AccountKind.DISBURSED, ZERO)
+    return per_kind.get(AccountKind.COMMITTED, ZERO) + paid, paid
+
+
+def _cents(value: Any) -> Decimal:
+    """A raw SQL sum as exact money: PostgreSQL's numeric as it is, SQLite's floating-point
+    sum rounded to öre (as ``MoneySum`` does)."""
+    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _used_per_link(funds: QuerySet[Fund], by: str) -> dict[int | None, list[Decimal]]:
+    """[granted, paid] per strategy or occupation (``by``) of the applications, from the
+    stored balances of the grants' committed and paid accounts, joined to the links in one
+    grouped query; None: money of no application or of one without links."""
+    from django.db import connection
+
+    from kompetensfond.ledger.models import LedgerAccount
+
+    through = (Application.strategies.through if by == "strategy"
+               else Application.occupations.through)
+    table = connection.ops.quote_name(through._meta.db_table)
+    column = connection.ops.quote_name(f"{by}_id")
+    accounts = connection.ops.quote_name(LedgerAccount._meta.db_table)
+    fund_ids = [int(pk) for pk in funds.values_list("pk", flat=True)] or [0]
+    marks = ", ".join(["%s"] * len(fund_ids))
+    # the names above come from the models, the values go as parameters
+    linked = f"""
+        SELECT l.{column}, a.kind, SUM(a.balance) FROM {accounts} a
+          JOIN {table} l ON a.subject_type = %s
+                        AND a.subject_id = CAST(l.application_id AS TEXT)
+         WHERE a.fund_id IN ({marks}) AND a.kind IN (%s, %s)
+         GROUP BY l.{column}, a.kind"""  # nosec B608
+    every = f"""
+        SELECT a.kind, SUM(a.balance) FROM {accounts} a
+         WHERE a.fund_id IN ({marks}) AND a.kind IN (%s, %s)
+         GROUP BY a.kind"""  # nosec B608
+    linked_once = f"""
+        SELECT a.kind, SUM(a.balance) FROM {accounts} a
+         WHERE a.fund_id IN ({marks}) AND a.kind IN (%s, %s) AND a.subject_type = %s
+           AND a.subject_id IN (SELECT CAST(l.application_id AS TEXT) FROM {table} l)
+         GROUP BY a.kind"""  # nosec B608
+    totals: dict[int | None, list[Decimal]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(linked, [APPLICATION, *fund_ids, *USED])
+        for target_id, kind, total in cursor.fetchall():
+            _add(totals, target_id, kind, _cents(total))
+        cursor.execute(every, [*fund_ids, *USED])
+        unlinked = {kind: _cents(total) for kind, total in cursor.fetchall()}
+        cursor.execute(linked_once, [*fund_ids, *USED, APPLICATION])
+        for kind, total in cursor.fetchall():
+            unlinked[kind] -= _cents(total)
+    for kind, total in unlinked.items():
+        if total:
+            _add(totals, None, kind, total)
+    return totals
 
 
 def _units_of(funds: QuerySet[Fund]) -> dict[int, OrgUnit]:
@@ -108,17 +195,28 @@ def distribution(funds: QuerySet[Fund], by: str, *, start: date | None = None,
     if by not in DIMENSIONS:
         raise ValueError(by)
     entries = _entries(funds, start, end)
+    whole = _whole_period(start, end)
     none_label = {"earmark": _("Not earmarked"), "strategy": _("No strategy"),
                   "occupation": _("No target occupation")}.get(by, _("Outside the organisation"))
     totals: dict[Any, list[Decimal]] = {}
     labels: dict[Any, str] = {}
     overlapping = by in ("strategy", "occupation")
     if by == "earmark":
-        for row in entries.values("account__earmark_id", "account__kind").annotate(
-                total=MoneySum("amount")).order_by():
-            _add(totals, row["account__earmark_id"], row["account__kind"], row["total"])
+        if whole:
+            from kompetensfond.ledger.models import LedgerMonthTotal
+
+            for row in LedgerMonthTotal.objects.filter(fund__in=funds, kind__in=USED)\
+                    .values("earmark_key", "kind").annotate(total=MoneySum("amount")).order_by():
+                _add(totals, row["earmark_key"] or None, row["kind"], row["total"])
+        else:
+            for row in entries.values("account__earmark_id", "account__kind").annotate(
+                    total=MoneySum("amount")).order_by():
+                _add(totals, row["account__earmark_id"], row["account__kind"], row["total"])
         labels = dict(Earmark.objects.filter(pk__in=[k for k in totals if k])
                       .values_list("pk", "name"))
+    elif by in ("strategy", "occupation") and whole:
+        totals = _used_per_link(funds, by)
+        labels = _link_labels(by, totals)
     elif by in ("strategy", "occupation"):
         per_application: dict[Any, list[Decimal]] = {}
         for row in entries.values("transaction__source_type", "transaction__source_id",
@@ -140,18 +238,9 @@ def distribution(funds: QuerySet[Fund], by: str, *, start: date | None = None,
                 pair = totals.setdefault(target_id, [ZERO, ZERO])
                 pair[0] += granted
                 pair[1] += paid
-        if by == "strategy":
-            from kompetensfond.plans.models import Strategy
-
-            labels = {s.pk: f"{s.code} {s.title}" for s in Strategy.objects.filter(
-                pk__in=[k for k in totals if k])}
-        else:
-            from kompetensfond.organisation.models import Occupation
-
-            labels = {o.pk: f"{o.ssyk_code} {o.name}" for o in Occupation.objects.filter(
-                pk__in=[k for k in totals if k])}
+        labels = _link_labels(by, totals)
     else:
-        per_unit = _used_per_unit(entries)
+        per_unit = _used_per_unit(funds, start, end)
         units = _units_of(funds)
         sectors = dict(Sector.choices)
         for unit_id, (granted, paid) in per_unit.items():
@@ -171,10 +260,7 @@ def distribution(funds: QuerySet[Fund], by: str, *, start: date | None = None,
             pair = totals.setdefault(group, [ZERO, ZERO])
             pair[0] += granted
             pair[1] += paid
-    granted_total = sum((pair[0] for pair in totals.values()), ZERO) if not overlapping \
-        else entries.aggregate(total=Sum("amount"))["total"] or ZERO
-    paid_total = entries.filter(account__kind=AccountKind.DISBURSED).aggregate(
-        total=Sum("amount"))["total"] or ZERO
+    granted_total, paid_total = _used_totals(funds, start, end)
     rows = [Row(labels.get(key, none_label) if key is not None else none_label, g, p)
             for key, (g, p) in totals.items() if g or p]
     for row in rows:
@@ -183,6 +269,18 @@ def distribution(funds: QuerySet[Fund], by: str, *, start: date | None = None,
     rows.sort(key=lambda r: (-r.granted, r.label))
     return Distribution(by=by, rows=rows, granted=Decimal(granted_total),
                         paid=Decimal(paid_total), overlapping=overlapping)
+
+
+def _link_labels(by: str, totals: dict[Any, list[Decimal]]) -> dict[Any, str]:
+    if by == "strategy":
+        from kompetensfond.plans.models import Strategy
+
+        return {s.pk: f"{s.code} {s.title}" for s in Strategy.objects.filter(
+            pk__in=[k for k in totals if k])}
+    from kompetensfond.organisation.models import Occupation
+
+    return {o.pk: f"{o.ssyk_code} {o.name}" for o in Occupation.objects.filter(
+        pk__in=[k for k in totals if k])}
 
 
 @dataclass
@@ -263,9 +361,13 @@ def uptake(user: Any, funds: QuerySet[Fund], *, start: date | None = None,
         sent = sent.filter(submitted_at__date__gte=start)
     if end:
         sent = sent.filter(submitted_at__date__lte=end)
-    applied = set(sent.values_list("unit_id", flat=True).distinct().order_by())
-    granted = set(sent.filter(decision__amount__gt=0).values_list("unit_id", flat=True)
-                  .distinct().order_by())
+    applied, granted = set(), set()
+    for unit_id, got in sent.values("unit_id").annotate(
+            got=Count("pk", filter=Q(decision__amount__gt=0))).values_list("unit_id", "got")\
+            .order_by():
+        applied.add(unit_id)
+        if got:
+            granted.add(unit_id)
     units = {u.pk: u for u in OrgUnit.objects.filter(municipality=municipality_of(user))}
     per_root: dict[int, UptakeRow] = {}
     total = UptakeRow(_("All units"))
@@ -327,7 +429,7 @@ def central_and_units(funds: QuerySet[Fund], *, start: date | None = None,
     per_sector: dict[str, SplitRow] = {}
     total = SplitRow(_("Total"))
     wide = ZERO
-    for unit_id, (granted, _paid) in _used_per_unit(_entries(funds, start, end)).items():
+    for unit_id, (granted, _paid) in _used_per_unit(funds, start, end).items():
         unit = units.get(unit_id) if unit_id is not None else None
         if unit is None:
             wide += granted
@@ -390,7 +492,7 @@ def per_employee(user: Any, funds: QuerySet[Fund], by: str, *, start: date | Non
         key = group(unit_id)
         if key is not None:
             rows.setdefault(key[0], PerEmployeeRow(key[1])).employees += n
-    for unit_id, (granted, _paid) in _used_per_unit(_entries(funds, start, end)).items():
+    for unit_id, (granted, _paid) in _used_per_unit(funds, start, end).items():
         total.granted += granted
         key = group(unit_id)
         if key is not None:
@@ -465,14 +567,15 @@ def forecast(fund: Fund, *, today: date) -> Forecast:
     months_in_window = max(Decimal(1), elapsed + Decimal(today.day) / days_in_month)
     used = LedgerMonthTotal.objects.filter(
         fund=fund, kind__in=(AccountKind.COMMITTED, AccountKind.DISBURSED),
-        month__gte=first, month__lte=this_month).aggregate(total=Sum("amount"))["total"] or ZERO
+        month__gte=first, month__lte=this_month,
+    ).aggregate(total=MoneySum("amount"))["total"] or ZERO
     pace = max(ZERO, (Decimal(used) / months_in_window).quantize(Decimal("0.01")))
     applications = Application.objects.filter(fund=fund)
     proposed = applications.filter(status=Status.RECOMMENDED, recommended_amount__gt=0)\
-        .aggregate(total=Sum("recommended_amount"))["total"] or ZERO
+        .aggregate(total=MoneySum("recommended_amount"))["total"] or ZERO
     in_review = with_requested(applications.filter(
         status__in=(Status.SUBMITTED, Status.IN_REVIEW, Status.RETURNED)))\
-        .aggregate(total=Sum("requested"))["total"] or ZERO
+        .aggregate(total=MoneySum("requested"))["total"] or ZERO
     available = board.balance.available
     runs_out = left_at_end = None
     months_to_end = Decimal((fund.end_date - today).days) / DAYS_PER_MONTH
@@ -519,22 +622,15 @@ class RegisterRow:
 def decision_register(funds: QuerySet[Fund], *, start: date | None = None,
                       end: date | None = None) -> QuerySet[Any]:
     """Every decision of the funds in the period (by decision date), oldest first, with
-    what it needs for ``register_rows`` (the guideline's remarks at submission in the
-    same query)."""
-    from django.db.models import OuterRef, Subquery
+    what ``register_rows`` needs in the same query."""
+    from kompetensfond.applications.models import Decision
 
-    from kompetensfond.applications.models import ApplicationEvent, Decision, Status
-
-    remarks = (ApplicationEvent.objects.filter(application=OuterRef("application_id"),
-                                               to_status=Status.SUBMITTED)
-               .order_by("-at", "-pk").values("reason")[:1])
     qs = Decision.objects.filter(application__fund__in=funds)
     if start:
         qs = qs.filter(decided_on__gte=start)
     if end:
         qs = qs.filter(decided_on__lte=end)
-    return (qs.select_related("application", "application__unit", "body", "delegate")
-            .annotate(remarks=Subquery(remarks)).order_by("decided_on", "pk"))
+    return qs.select_related("application", "body", "delegate").order_by("decided_on", "pk")
 
 
 REGISTER_IDS_IN_QUERY = 1000
@@ -561,6 +657,17 @@ def register_rows(decisions: Any, funds: QuerySet[Fund]) -> list[RegisterRow]:
             pair[0] += row["total"]
         else:
             pair[1] -= row["total"]
+    from kompetensfond.applications.models import ApplicationEvent, Status
+
+    remarks: dict[int, str] = {}
+    submitted = ApplicationEvent.objects.filter(to_status=Status.SUBMITTED)
+    if len(ids) <= REGISTER_IDS_IN_QUERY:
+        submitted = submitted.filter(application_id__in=[int(i) for i in ids])
+    else:
+        submitted = submitted.filter(application__fund__in=funds)
+    for application_id, reason in submitted.order_by("application_id", "at", "pk")\
+            .values_list("application_id", "reason"):
+        remarks[application_id] = reason  # the last submission's
     units = _units_of(funds)
     rows = []
     for d in decisions:
@@ -579,5 +686,6 @@ def register_rows(decisions: Any, funds: QuerySet[Fund]) -> list[RegisterRow]:
             unit=unit.name if unit else "", decided_on=d.decided_on, decided_by=by,
             paragraph=f"§ {d.paragraph}" if d.paragraph else "",
             outcome=d.get_outcome_display(), granted=d.amount, paid=paid, returned=returned,
-            status=application.get_status_display(), remarks=d.remarks or ""))
+            status=application.get_status_display(),
+            remarks=remarks.get(application.pk, "")))
     return rows
