@@ -22,7 +22,7 @@ $(UV):
 install: $(UV) ## Create .venv and install the locked dependencies
 	$(UV) sync --frozen --quiet
 
-system-deps: ## Install Debian's chromium, gettext, poppler-utils, pango and fonts when missing (needs root)
+system-deps: ## Install Debian's chromium, gettext, poppler-utils, LibreOffice Calc, pango and fonts when missing (needs root)
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
@@ -33,6 +33,11 @@ system-deps: ## Install Debian's chromium, gettext, poppler-utils, pango and fon
 	  echo "Installing:$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@if ! command -v soffice >/dev/null; then \
+	  echo "Installing: libreoffice-calc-nogui (reads the XLSX exports back)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; \
 	fi
 
 demo: install ## Run the app on SQLite with the demo data (http://127.0.0.1:8000/)

@@ -196,3 +196,30 @@ def test_the_reports_api(api_client, grants, other_municipality) -> None:
     assert body["months"][0]["month"] == world.fund.start_date.strftime("%Y-%m")
     api_client.force_authenticate(member(other_municipality, "fund_admin", username="annan"))
     assert api_client.get(url, {"fund": world.fund.pk}).status_code == 404
+
+
+@pytest.mark.parametrize("name", ["distribution", "register"])
+def test_libreoffice_reads_the_xlsx_exports(client, grants, tmp_path, name) -> None:
+    """LibreOffice Calc (headless) opens each XLSX export and gives back its figures."""
+    import shutil
+
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice Calc is missing: run `make system-deps`"
+    world = grants[0]
+    client.force_login(world.officer)
+    response = client.get(reverse(f"reports:{name}"),
+                          {"export": "xlsx", "by": "administration"})
+    source = tmp_path / f"{name}.xlsx"
+    source.write_bytes(response.content)
+    done = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+         "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir",
+         str(tmp_path), str(source)],
+        capture_output=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.reader(io.StringIO((tmp_path / f"{name}.csv").read_text("utf-8"))))
+    if name == "distribution":
+        assert rows[1][:3] == ["Äldreomsorgen", "400000", "150000"]
+    else:
+        school = next(r for r in rows if r[1] == "Lärarlyft")
+        assert school[8:11] == ["100000", "100000", "20000"]

@@ -50,6 +50,13 @@ def _filters(request: AuthenticatedHttpRequest, by_choices: list[tuple[str, str]
     return form, (form.cleaned_data if form.is_valid() else {})
 
 
+def _filters_by_area(request: AuthenticatedHttpRequest) -> tuple[Any, dict[str, Any], str]:
+    """The filters of a report grouped per administration or per sector, and the grouping."""
+    form, filters = _filters(request, [("administration", _("Administration")),
+                                       ("sector", _("Sector"))])
+    return form, filters, filters.get("by") or "administration"
+
+
 @login_required
 def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     check(can_view_ledger(request.user))
@@ -161,9 +168,7 @@ def uptake_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def central_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form, filters = _filters(request, [("administration", _("Administration")),
-                                       ("sector", _("Sector"))])
-    by = filters.get("by") or "administration"
+    form, filters, by = _filters_by_area(request)
     report = central_and_units(report_funds(request.user, filters.get("fund")),
                                start=filters.get("start"), end=filters.get("end"))
     groups = report.sectors if by == "sector" else report.administrations
@@ -198,9 +203,7 @@ def central_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def per_employee_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form, filters = _filters(request, [("administration", _("Administration")),
-                                       ("sector", _("Sector"))])
-    by = filters.get("by") or "administration"
+    form, filters, by = _filters_by_area(request)
     rows, total = per_employee(request.user, report_funds(request.user, filters.get("fund")),
                                by, start=filters.get("start"), end=filters.get("end"))
 
