@@ -156,7 +156,8 @@ def build(grants: int, entries: int) -> tuple[object, object]:
     return officer, fund
 
 
-def measure(officer: object, fund: object, runs: int) -> list[tuple[str, float, float, int]]:
+def measure(officer: object, fund: object, runs: int,
+            slow: bool = False) -> list[tuple[str, float, float, int]]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -192,6 +193,9 @@ def measure(officer: object, fund: object, runs: int) -> list[tuple[str, float, 
                 client.get(url)
             times.append((time.perf_counter() - began) * 1000)
         results.append((url, statistics.median(times), max(times), len(queries)))
+        if slow:  # the page's slowest queries, to see where the time goes
+            for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]:
+                print(f"    {float(query['time']) * 1000:6.0f} ms  {query['sql'][:150]}")
     return results
 
 
@@ -200,6 +204,8 @@ def main() -> None:
     parser.add_argument("--grants", type=int, default=100_000)
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--slow-queries", action="store_true",
+                        help="print each page's three slowest queries")
     args = parser.parse_args()
     print(f"database: {fresh_database()}")
     began = time.perf_counter()
@@ -211,7 +217,7 @@ def main() -> None:
           f"{time.perf_counter() - began:.0f} s")
     print(f"{'page':58} {'median ms':>9} {'max ms':>7} {'queries':>7}")
     worst = 0.0
-    for url, median, slowest, queries in measure(officer, fund, args.runs):
+    for url, median, slowest, queries in measure(officer, fund, args.runs, args.slow_queries):
         worst = max(worst, median)
         print(f"{url:58} {median:9.0f} {slowest:7.0f} {queries:7d}")
     verdict = "met" if worst <= TARGET_MS else "NOT met"

@@ -241,6 +241,8 @@ class Decision(DecisionReferenceMixin, models.Model):
     class Meta:
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
+        # the auditors' register lists decisions by date a page at a time
+        indexes = [models.Index(fields=["decided_on", "id"], name="decision_by_date")]
         constraints = [
             # a § is never used twice by a body in a year
             models.UniqueConstraint(fields=["body", "paragraph_year", "paragraph"],

@@ -61,7 +61,8 @@ def report_funds(user: Any, fund: Fund | None = None) -> QuerySet[Fund]:
 
 
 def _entries(funds: QuerySet[Fund], start: date | None, end: date | None) -> QuerySet[Any]:
-    qs = LedgerEntry.objects.filter(account__fund__in=funds,
+    # by the transaction's fund, so that a period is found through its (fund, date) index
+    qs = LedgerEntry.objects.filter(transaction__fund__in=funds,
                                     account__kind__in=(AccountKind.COMMITTED,
                                                        AccountKind.DISBURSED))
     if start:
@@ -142,35 +143,19 @@ def _used_per_link(funds: QuerySet[Fund], by: str) -> dict[int | None, list[Deci
     accounts = connection.ops.quote_name(LedgerAccount._meta.db_table)
     fund_ids = [int(pk) for pk in funds.values_list("pk", flat=True)] or [0]
     marks = ", ".join(["%s"] * len(fund_ids))
-    # the names above come from the models, the values go as parameters
-    linked = f"""
+    # the names above come from the models, the values go as parameters; an account of no
+    # application, or of one without links, joins no link and counts under NULL (None)
+    grouped = f"""
         SELECT l.{column}, a.kind, SUM(a.balance) FROM {accounts} a
-          JOIN {table} l ON a.subject_type = %s
-                        AND a.subject_id = CAST(l.application_id AS TEXT)
+          LEFT JOIN {table} l ON a.subject_type = %s
+                             AND a.subject_id = CAST(l.application_id AS TEXT)
          WHERE a.fund_id IN ({marks}) AND a.kind IN (%s, %s)
          GROUP BY l.{column}, a.kind"""  # nosec B608
-    every = f"""
-        SELECT a.kind, SUM(a.balance) FROM {accounts} a
-         WHERE a.fund_id IN ({marks}) AND a.kind IN (%s, %s)
-         GROUP BY a.kind"""  # nosec B608
-    linked_once = f"""
-        SELECT a.kind, SUM(a.balance) FROM {accounts} a
-         WHERE a.fund_id IN ({marks}) AND a.kind IN (%s, %s) AND a.subject_type = %s
-           AND a.subject_id IN (SELECT CAST(l.application_id AS TEXT) FROM {table} l)
-         GROUP BY a.kind"""  # nosec B608
     totals: dict[int | None, list[Decimal]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(linked, [APPLICATION, *fund_ids, *USED])
+        cursor.execute(grouped, [APPLICATION, *fund_ids, *USED])
         for target_id, kind, total in cursor.fetchall():
             _add(totals, target_id, kind, _cents(total))
-        cursor.execute(every, [*fund_ids, *USED])
-        unlinked = {kind: _cents(total) for kind, total in cursor.fetchall()}
-        cursor.execute(linked_once, [*fund_ids, *USED, APPLICATION])
-        for kind, total in cursor.fetchall():
-            unlinked[kind] -= _cents(total)
-    for kind, total in unlinked.items():
-        if total:
-            _add(totals, None, kind, total)
     return totals
 
 
@@ -260,7 +245,11 @@ def distribution(funds: QuerySet[Fund], by: str, *, start: date | None = None,
             pair = totals.setdefault(group, [ZERO, ZERO])
             pair[0] += granted
             pair[1] += paid
-    granted_total, paid_total = _used_totals(funds, start, end)
+    if overlapping:  # a grant counts in each of its groups: the total is the ledger's
+        granted_total, paid_total = _used_totals(funds, start, end)
+    else:  # every grant in one group: the rows add up to the total
+        granted_total = sum((pair[0] for pair in totals.values()), ZERO)
+        paid_total = sum((pair[1] for pair in totals.values()), ZERO)
     rows = [Row(labels.get(key, none_label) if key is not None else none_label, g, p)
             for key, (g, p) in totals.items() if g or p]
     for row in rows:
