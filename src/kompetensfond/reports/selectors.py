@@ -673,7 +673,7 @@ def register_rows(decisions: Any, funds: QuerySet[Fund]) -> list[RegisterRow]:
             application_id=application.pk, case_number=d.case_number, title=application.title,
             administration=_root(unit, units).name if unit else "",
             unit=unit.name if unit else "", decided_on=d.decided_on, decided_by=by,
-            paragraph=f"§ {d.paragraph}" if d.paragraph else "",
+            paragraph=f"§\u00a0{d.paragraph}" if d.paragraph else "",
             outcome=d.get_outcome_display(), granted=d.amount, paid=paid, returned=returned,
             status=application.get_status_display(),
             remarks=remarks.get(application.pk, "")))

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kompetensfond.core.exports import TABLE_EXPORTS, download, table_download
 from kompetensfond.core.money import format_amount
@@ -83,7 +84,8 @@ def distribution_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 filename=f"{name}.pdf", kind="pdf")
         return table_download(export, header, rows, name=name, sheet="Fördelning")
     chart = {"labels": [r.label for r in report.rows],
-             "series": [{"label": _("Granted"), "data": [str(r.granted) for r in report.rows]},
+             "series": [{"label": pgettext("amount", "Granted"),
+                         "data": [str(r.granted) for r in report.rows]},
                         {"label": _("Paid"), "data": [str(r.paid) for r in report.rows]}]}
     return render(request, "reports/distribution.html", {
         "form": form, "report": report, "label": label, "chart": chart,
@@ -187,7 +189,7 @@ def central_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                  Column(_("Total"), "totalt", MONEY),
                  Column(_("Share to units"), "andel_till_enheter_procent", PERCENT)],
         rows=[row(r) for r in groups], footer=row(report.total),
-        summary=[(_("Granted"), report.granted, MONEY),
+        summary=[(pgettext("amount", "Granted"), report.granted, MONEY),
                  (_("Organisation-wide projects"), report.organisation_wide, MONEY),
                  (_("Central in administrations"), report.total.central, MONEY),
                  (_("To units"), report.total.units, MONEY)],
@@ -216,7 +218,7 @@ def per_employee_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         columns=[Column(_("Sector") if by == "sector" else _("Administration"),
                         "sektor" if by == "sector" else "förvaltning"),
                  Column(_("Employees"), "anställda", COUNT),
-                 Column(_("Granted"), "beviljat", MONEY),
+                 Column(pgettext("amount", "Granted"), "beviljat", MONEY),
                  Column(_("Per employee"), "per_anställd", MONEY)],
         rows=[row(r) for r in rows], footer=row(total),
         chart={"labels": [r.label for r in rows], "series": [
@@ -298,11 +300,12 @@ def auditor_register_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                  Column(_("Administration"), "förvaltning"), Column(_("Unit"), "enhet"),
                  Column(_("Decided on"), "beslutsdatum", DATE),
                  Column(_("Decided by"), "beslutsfattare"), Column(_("§"), "paragraf"),
-                 Column(_("Decision"), "beslut"), Column(_("Granted"), "beviljat", MONEY),
+                 Column(_("Decision"), "beslut"),
+                 Column(pgettext("amount", "Granted"), "beviljat", MONEY),
                  Column(_("Paid"), "utbetalt", MONEY),
                  Column(_("Returned"), "återbetalt", MONEY),
                  Column(_("Status"), "status"),
-                 Column(_("Guideline remarks at submission"), "anmärkningar")],
+                 Column(_("Remarks at submission"), "anmärkningar")],
         rows=rows(page.object_list))
     return _table_response(request, table, form=form, filters=filters, name="beslutsregister",
                            page=page, export_rows=lambda: rows(decisions))
