@@ -23,6 +23,7 @@ from kompetensfond.organisation.apis import (
 )
 from kompetensfond.plans.apis import GuidelineViewSet, PlanViewSet
 from kompetensfond.reports.apis import (
+    AllowanceScenarioApi,
     CentralApi,
     DistributionApi,
     ForecastApi,
@@ -51,6 +52,7 @@ api_v1 = [
     path("reports/uptake/", UptakeApi.as_view(), name="report-uptake"),
     path("reports/central/", CentralApi.as_view(), name="report-central"),
     path("reports/forecast/", ForecastApi.as_view(), name="report-forecast"),
+    path("scenarios/allowance/", AllowanceScenarioApi.as_view(), name="scenario-allowance"),
     path("public/<slug:slug>/register/", PublicRegisterApi.as_view(),
          name="public-register"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

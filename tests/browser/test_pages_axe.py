@@ -73,7 +73,9 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
                   "/rapporter/fordelning/?by=strategy", "/rapporter/kon/",
                   "/rapporter/genomslag/", "/rapporter/centralt-och-enheter/?by=sector",
                   "/rapporter/per-anstalld/", f"/rapporter/prognos/?fund={fund.pk}",
-                  "/rapporter/beslutsregister/", "/offentligt/sodertalje/bidrag/"]
+                  "/rapporter/beslutsregister/", "/offentligt/sodertalje/bidrag/",
+                  "/rapporter/scenario/", "/rapporter/scenario/?amount=10+000&years=2",
+                  "/rapporter/scenario/?amount=-1&years=2"]
     if role in AUDIT_ROLES:
         pages.append("/handelselogg/")
         pages.append("/handelselogg/?action=org_unit")

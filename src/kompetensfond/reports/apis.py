@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 from kompetensfond.core.api_support import id_param
 from kompetensfond.core.models import Municipality
 from kompetensfond.core.money import as_api_string
-from kompetensfond.core.permissions import check
+from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
 
@@ -202,6 +202,76 @@ class ForecastApi(APIView):
             "months": [{"month": m.month.strftime("%Y-%m"), "available": _money(m.available),
                         "paid": _money(m.paid), "projected": _money(m.projected)}
                        for m in report.months]})
+
+
+class AllowanceScenarioApi(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("amount", str, required=True,
+                                     description='Per employee and year, e.g. "10000.00".'),
+                    OpenApiParameter("years", int), OpenApiParameter("occupation", str,
+                                     description="SSYK codes, comma-separated"),
+                    OpenApiParameter("administration", str,
+                                     description="Administration ids, comma-separated"),
+                    OpenApiParameter("min_rate", str), OpenApiParameter("prorate", bool),
+                    OpenApiParameter("fund", int)],
+        responses=inline_serializer("AllowanceScenario", {
+            "employees": serializers.IntegerField(),
+            "women": serializers.IntegerField(), "men": serializers.IntegerField(),
+            "other": serializers.IntegerField(), "per_year": serializers.CharField(),
+            "total": serializers.CharField(), "capital": serializers.CharField(),
+            "available": serializers.CharField(),
+            "share_of_capital": serializers.CharField(allow_null=True),
+            "share_of_available": serializers.CharField(allow_null=True),
+            "sectors": serializers.ListField(child=serializers.CharField()),
+            "group_granted": serializers.CharField(),
+            "times_group_granted": serializers.CharField(allow_null=True)}))
+    def get(self, request: Request) -> Response:
+        """What an individual allowance would cost and whom it would reach, against the
+        fund and what the target group's sectors were granted so far. Nothing is saved."""
+        from kompetensfond.organisation.models import Occupation, OrgUnit
+
+        from .forms import ScenarioForm
+        from .scenario import ScenarioSpec, allowance_scenario
+
+        funds = _funds(request)
+        municipality = municipality_of(request.user)
+        params = request.query_params
+        form = ScenarioForm({
+            "amount": params.get("amount", ""), "years": params.get("years") or "1",
+            "min_rate": params.get("min_rate") or "0",
+            "prorate": params.get("prorate") in ("true", "1"),
+            "occupations": [o.pk for o in Occupation.objects.filter(ssyk_code__in=_list(
+                params.get("occupation")))],
+            "administrations": [u.pk for u in OrgUnit.objects.filter(
+                municipality=municipality, pk__in=[int(i) for i in _list(
+                    params.get("administration")) if i.isdigit() and len(i) <= 12])]},
+            municipality=municipality, funds=fund_list(user=request.user))
+        if not form.is_valid():
+            raise exceptions.ValidationError(
+                {k: [str(m) for m in v] for k, v in form.errors.items()})
+        data = form.cleaned_data
+        report = allowance_scenario(request.user, funds, ScenarioSpec(
+            amount=data["amount"], years=data["years"], occupations=list(data["occupations"]),
+            administrations=list(data["administrations"]), min_rate=data["min_rate"],
+            prorate=data["prorate"]))
+        return Response({
+            "employees": report.employees, "women": report.by_gender["woman"],
+            "men": report.by_gender["man"], "other": report.by_gender["other"],
+            "per_year": as_api_string(report.per_year), "total": as_api_string(report.total),
+            "capital": as_api_string(report.capital),
+            "available": as_api_string(report.available),
+            "share_of_capital": _text(report.share_of_capital),
+            "share_of_available": _text(report.share_of_available),
+            "sectors": report.sectors, "group_granted": as_api_string(report.group_granted),
+            "times_group_granted": _text(report.times_group_granted)})
+
+
+def _list(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(",") if part.strip()][:100]
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 class PublicRegisterApi(APIView):

@@ -10,7 +10,7 @@ from typing import Any
 
 from kompetensfond.core.money import NBSP, format_amount, format_money
 
-TEXT, MONEY, COUNT, PERCENT, DATE = "text", "money", "count", "percent", "date"
+TEXT, MONEY, COUNT, PERCENT, DATE, TIMES = "text", "money", "count", "percent", "date", "times"
 
 
 @dataclass
@@ -68,6 +68,8 @@ def show(value: Any, kind: str) -> str:
         return format_money(Decimal(value))
     if kind == PERCENT:
         return f"{format_amount(Decimal(value), decimals=1)}{NBSP}%"
+    if kind == TIMES:
+        return f"{format_amount(Decimal(value), decimals=1)}{NBSP}×"
     if kind == COUNT:
         return format_amount(Decimal(value), decimals=0)
     if kind == DATE and isinstance(value, date):

@@ -12,4 +12,5 @@ urlpatterns = [
     path("per-anstalld/", views.per_employee_view, name="per-employee"),
     path("prognos/", views.forecast_view, name="forecast"),
     path("beslutsregister/", views.auditor_register_view, name="register"),
+    path("scenario/", views.scenario_view, name="scenario"),
 ]

@@ -3,6 +3,7 @@ exportable as XLSX, CSV and PDF."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -18,15 +19,21 @@ from kompetensfond.core.exports import TABLE_EXPORTS, download, table_download
 from kompetensfond.core.money import format_amount
 from kompetensfond.core.pdf import render_pdf
 from kompetensfond.core.permissions import check, municipality_of
-from kompetensfond.core.requests import AuthenticatedHttpRequest, query_without
+from kompetensfond.core.requests import (
+    AuthenticatedHttpRequest,
+    own_municipality,
+    query_without,
+)
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
 
-from .forms import ReportFilterForm
+from .forms import ReportFilterForm, ScenarioForm
+from .scenario import ScenarioSpec, allowance_scenario
 from .selectors import (
     PerEmployeeRow,
     SplitRow,
     UptakeRow,
+    _share,
     central_and_units,
     decision_register,
     dimension_labels,
@@ -38,7 +45,7 @@ from .selectors import (
     report_funds,
     uptake,
 )
-from .tables import COUNT, DATE, MONEY, PERCENT, Column, Table
+from .tables import COUNT, DATE, MONEY, PERCENT, TIMES, Column, Table
 
 EXPORTS = (*TABLE_EXPORTS, "pdf")
 
@@ -309,3 +316,50 @@ def auditor_register_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows=rows(page.object_list))
     return _table_response(request, table, form=form, filters=filters, name="beslutsregister",
                            page=page, export_rows=lambda: rows(decisions))
+
+
+@login_required
+def scenario_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The allowance simulator: a proposal's cost, whom it reaches, and how it compares
+    with the fund and with what the target group has received so far."""
+    check(can_view_ledger(request.user))
+    municipality = own_municipality(request.user)
+    funds = fund_list(user=request.user)
+    form = ScenarioForm(request.GET or None, municipality=municipality, funds=funds,
+                        initial={"amount": Decimal("10000.00")})
+    if not form.is_bound or not form.is_valid():
+        return render(request, "reports/scenario.html", {"form": form})
+    data = form.cleaned_data
+    spec = ScenarioSpec(amount=data["amount"], years=data["years"],
+                        occupations=list(data["occupations"]),
+                        administrations=list(data["administrations"]),
+                        min_rate=data["min_rate"] or Decimal(0), prorate=data["prorate"])
+    report = allowance_scenario(request.user, report_funds(request.user, data["fund"]), spec)
+    genders = ((_("Women"), report.by_gender["woman"]), (_("Men"), report.by_gender["man"]),
+               (_("Other or not stated"), report.by_gender["other"]))
+    table = Table(
+        title=_("Allowance simulator"),
+        caption=_("Eligible employees by gender"),
+        columns=[Column(_("Gender"), "kön"), Column(_("Employees"), "anställda", COUNT),
+                 Column(_("Share"), "andel_procent", PERCENT)],
+        rows=[[label, n, _share(n, report.employees)] for label, n in genders],
+        footer=[_("Total"), report.employees, Decimal(100) if report.employees else None],
+        summary=[
+            (_("Eligible employees"), report.employees, COUNT),
+            (_("Cost per year"), report.per_year, MONEY),
+            (_("Cost for %(n)s years") % {"n": spec.years} if spec.years > 1
+             else _("Cost for the year"), report.total, MONEY),
+            (_("Share of the fund's capital"), report.share_of_capital, PERCENT),
+            (_("Share of the money still available"), report.share_of_available, PERCENT),
+            (_("Granted so far to the group's sectors (%(sectors)s)")
+             % {"sectors": ", ".join(report.sectors) or "–"}, report.group_granted, MONEY),
+            (_("The proposal costs, times what the group's sectors got"),
+             report.times_group_granted, TIMES),
+            (_("Granted so far per employee of the organisation"),
+             report.per_employee_so_far, MONEY)],
+        chart=None)
+    return _table_response(request, table, form=form, filters={"fund": data["fund"]},
+                           name="scenario-kompetensutvecklingspeng",
+                           intro=_("A proposal of an individual allowance, against the staff "
+                                   "register (employed today) and the fund's ledger. Nothing "
+                                   "is saved or reserved."))
