@@ -59,6 +59,7 @@ lint: install ## ruff, mypy, bandit, migrations and translations
 	$(VENV)/bin/mypy
 	$(VENV)/bin/bandit -c pyproject.toml -r src -q
 	DJANGO_SETTINGS_MODULE=kompetensfond.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=kompetensfond.settings.test $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 	$(PY) scripts/check_messages.py
 
 test-sqlite: install ## The test suite on SQLite

@@ -212,3 +212,13 @@ def test_the_import_api(api_client, two_grants) -> None:
     assert created.status_code == 201
     assert created.json()[0]["voucher"] == "Q-1"
     assert api_client.post(url, {}, format="multipart").status_code == 400
+
+
+def test_a_registered_voucher_is_found_however_its_spaces_are_typed(two_grants) -> None:
+    world, first, _second = two_grants
+    services.payment_register(actor=world.officer, application=first, amount="1000.00",
+                              on=world.today, voucher="R 2026 7")
+    plan = payment_import_check(actor=world.officer, content=_csv(
+        f"R  2026   7;{world.today.isoformat()};10;{first.pk};"))
+    assert plan.lines == []
+    assert "R 2026 7 är redan registrerad" in plan.errors[0][1]

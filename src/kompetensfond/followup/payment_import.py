@@ -27,11 +27,10 @@ from kompetensfond.core.text import CONTROL_CHARACTERS
 from kompetensfond.organisation.importing.reading import FileReadError, cell_text, read_table
 
 from .models import Payment
-from .rules import PAYABLE, committed_left
+from .rules import MAX_VOUCHER, PAYABLE, committed_left, voucher_text
 
 MAX_PAYMENT_BYTES = 1024 * 1024
 MAX_PAYMENT_ROWS = 5000
-MAX_VOUCHER = 40
 COLUMNS = {
     "voucher": ("verifikation", "verifikationsnummer", "verifikationsnr", "voucher"),
     "date": ("datum", "betaldatum", "utbetalningsdatum", "bokföringsdatum", "date"),
@@ -87,6 +86,13 @@ def _header_map(header: list[str]) -> dict[str, int]:
     return found
 
 
+def _application_number(text: str) -> int | None:
+    """The application's number as written in the file ("123" or "#123"); None if it is
+    not one."""
+    digits = text.strip().lstrip("#")
+    return int(digits) if digits.isdigit() and len(digits) <= 12 else None
+
+
 def _date(text: str) -> date | None:
     match = ISO_DATE.match(text)
     if not match:
@@ -120,10 +126,8 @@ def read_payments(actor: Any, content: bytes) -> PaymentImportPlan:
     municipality = municipality_of(actor)
     grants = Application.objects.filter(municipality=municipality, decision__isnull=False)\
         .select_related("decision", "fund")
-    ids = {int(r["application"].lstrip("#")) for _n, r in rows
-           if r.get("application", "").lstrip("#").isdigit()
-           and len(r["application"]) <= 12}
-    by_id = grants.in_bulk(ids)
+    by_id = grants.in_bulk({number for _n, r in rows
+                            if (number := _application_number(r.get("application", "")))})
     numbers = {" ".join(r["case_number"].split()).upper() for _n, r in rows
                if r.get("case_number")}
     by_dnr: dict[str, list[Application]] = defaultdict(list)
@@ -131,7 +135,8 @@ def read_payments(actor: Any, content: bytes) -> PaymentImportPlan:
         by_dnr[match.dnr].append(match)
     taken = set(Payment.objects.filter(
         municipality=municipality,
-        voucher__in=[r["voucher"] for _n, r in rows]).values_list("voucher", flat=True))
+        voucher__in=[voucher_text(r["voucher"]) for _n, r in rows],
+    ).values_list("voucher", flat=True))
     plan = PaymentImportPlan()
     seen: dict[str, int] = {}
     paying: dict[int, Decimal] = defaultdict(Decimal)
@@ -139,7 +144,7 @@ def read_payments(actor: Any, content: bytes) -> PaymentImportPlan:
     today = timezone.localdate()
     for number, row in rows:
         problems: list[str] = []
-        voucher = " ".join(row["voucher"].split())
+        voucher = voucher_text(row["voucher"])
         if not voucher or len(voucher) > MAX_VOUCHER or CONTROL_CHARACTERS.search(voucher):
             problems.append(_("the voucher number is missing or not valid (at most 40 "
                               "characters)"))
@@ -194,8 +199,8 @@ def _grant(row: dict[str, str], by_id: dict[int, Application],
            by_dnr: dict[str, list[Application]], problems: list[str]) -> Application | None:
     reference = row.get("application", "").lstrip("#")
     if reference:
-        application = by_id.get(int(reference)) if reference.isdigit() \
-            and len(reference) <= 12 else None
+        number = _application_number(reference)
+        application = by_id.get(number) if number else None
         if application is None:
             problems.append(_("there is no decided application number %(ref)s")
                             % {"ref": reference[:20]})

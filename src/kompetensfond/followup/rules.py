@@ -15,7 +15,13 @@ from .models import FollowUp, FollowUpKind
 
 GRANTED = frozenset({Status.GRANTED, Status.PARTLY_GRANTED})
 PAYABLE = GRANTED | {Status.IN_PROGRESS}  # a grant can be paid in these statuses
+MAX_VOUCHER = 40  # characters of a voucher number from the finance system
 REPORT_AFTER_END = timedelta(days=60)  # the final report is due two months after the end
+
+
+def voucher_text(text: str | None) -> str:
+    """A voucher number as it is stored and compared: runs of spaces as one, no ends."""
+    return " ".join((text or "").split())
 
 
 def grant_balance(application: Application) -> Any:

@@ -42,7 +42,16 @@ from kompetensfond.plans.models import CostType
 from .codes import AuditAction, ErrorCode
 from .models import FollowUp, FollowUpKind, FollowUpStatus, Payment, Qualification
 from .payment_import import PaymentFileError, PaymentImportPlan, read_payments
-from .rules import GRANTED, PAYABLE, actual_cost, committed_left, follow_up_dates, grant_balance
+from .rules import (
+    GRANTED,
+    MAX_VOUCHER,
+    PAYABLE,
+    actual_cost,
+    committed_left,
+    follow_up_dates,
+    grant_balance,
+    voucher_text,
+)
 
 
 @service
@@ -59,8 +68,8 @@ def payment_register(*, actor: Actor, application: Application, amount: Decimal 
                               "“%(status)s”.") % {"status": application.get_status_display()},
                             code=ErrorCode.NOT_GRANTED)
     amount = positive_amount(amount)
-    voucher = require_clean_text(" ".join((voucher or "").split()), "voucher")
-    if not voucher or len(voucher) > 40:
+    voucher = require_clean_text(voucher_text(voucher), "voucher")
+    if not voucher or len(voucher) > MAX_VOUCHER:
         message = _("Enter the voucher number from the finance system (at most 40 characters).")
         raise ValidationError(message, fields={"voucher": [message]})
     check_dates(on=on)

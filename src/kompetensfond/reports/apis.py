@@ -105,30 +105,33 @@ def _money(value: Any) -> str | None:
     return None if value is None else as_api_string(value)
 
 
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def _uptake_row(row: UptakeRow) -> dict[str, Any]:
     return {"label": row.label, "units": row.units, "applied": row.applied,
-            "granted": row.granted,
-            "applied_share": None if row.applied_share is None else str(row.applied_share),
-            "granted_share": None if row.granted_share is None else str(row.granted_share)}
+            "granted": row.granted, "applied_share": _text(row.applied_share),
+            "granted_share": _text(row.granted_share)}
 
 
-UptakeRowSchema = inline_serializer("UptakeRow", {
-    "label": serializers.CharField(), "units": serializers.IntegerField(),
-    "applied": serializers.IntegerField(), "granted": serializers.IntegerField(),
-    "applied_share": serializers.CharField(allow_null=True),
-    "granted_share": serializers.CharField(allow_null=True)})
+def _uptake_schema(name: str, many: bool = False) -> Any:
+    return inline_serializer(name, {
+        "label": serializers.CharField(), "units": serializers.IntegerField(),
+        "applied": serializers.IntegerField(), "granted": serializers.IntegerField(),
+        "applied_share": serializers.CharField(allow_null=True),
+        "granted_share": serializers.CharField(allow_null=True)}, many=many)
+
+
+UPTAKE_ROW = _uptake_schema("UptakeRow")
 PERIOD = [OpenApiParameter("fund", int), OpenApiParameter("start", str),
           OpenApiParameter("end", str)]
 
 
 class UptakeApi(APIView):
     @extend_schema(parameters=PERIOD, responses=inline_serializer("Uptake", {
-        "administrations": UptakeRowSchema, "units": UptakeRowSchema,
-        "rows": inline_serializer("UptakeRows", {
-            "label": serializers.CharField(), "units": serializers.IntegerField(),
-            "applied": serializers.IntegerField(), "granted": serializers.IntegerField(),
-            "applied_share": serializers.CharField(allow_null=True),
-            "granted_share": serializers.CharField(allow_null=True)}, many=True)}))
+        "administrations": UPTAKE_ROW, "units": UPTAKE_ROW,
+        "rows": _uptake_schema("UptakeRows", many=True)}))
     def get(self, request: Request) -> Response:
         """Units and administrations that applied (submitted in the period) and that got
         money, per administration; shares in per cent."""
@@ -268,10 +271,6 @@ class AllowanceScenarioApi(APIView):
 
 def _list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()][:100]
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
 
 
 class PublicRegisterApi(APIView):

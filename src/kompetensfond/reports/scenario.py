@@ -13,13 +13,19 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Sum
 
+from kompetensfond.core.money import CENT
 from kompetensfond.core.permissions import municipality_of
 from kompetensfond.funds.models import Fund
-from kompetensfond.organisation.models import Gender, OrgUnit
+from kompetensfond.organisation.models import Gender, Sector
 
-from .selectors import ZERO, _active_staff, _root, _share, _used_per_unit
-
-CENT = Decimal("0.01")
+from .selectors import (
+    ZERO,
+    active_staff,
+    administration_of,
+    percent_of,
+    units_in,
+    used_per_unit,
+)
 
 
 @dataclass
@@ -48,11 +54,11 @@ class Scenario:
 
     @property
     def share_of_capital(self) -> Decimal | None:
-        return _share(self.total, self.capital)
+        return percent_of(self.total, self.capital)
 
     @property
     def share_of_available(self) -> Decimal | None:
-        return _share(self.total, self.available)
+        return percent_of(self.total, self.available)
 
     @property
     def times_group_granted(self) -> Decimal | None:
@@ -69,15 +75,15 @@ def allowance_scenario(user: Any, funds: QuerySet[Fund], spec: ScenarioSpec) -> 
     from kompetensfond.ledger.selectors import fund_balances
 
     municipality = municipality_of(user)
-    units = {u.pk: u for u in OrgUnit.objects.filter(municipality=municipality)}
-    staff = _active_staff(municipality)
+    units = units_in(municipality)
+    staff = active_staff(municipality)
     eligible = staff.filter(employment_rate__gte=spec.min_rate)
     if spec.occupations:
         eligible = eligible.filter(occupation__in=spec.occupations)
     if spec.administrations:
         roots = {a.pk for a in spec.administrations}
         eligible = eligible.filter(unit_id__in=[pk for pk, u in units.items()
-                                                if _root(u, units).pk in roots])
+                                                if administration_of(u, units).pk in roots])
     by_gender = {Gender.WOMAN: 0, Gender.MAN: 0, "other": 0}
     rates = ZERO
     unit_ids: set[int] = set()
@@ -93,14 +99,12 @@ def allowance_scenario(user: Any, funds: QuerySet[Fund], spec: ScenarioSpec) -> 
     per_year = (spec.amount * heads).quantize(CENT, rounding=ROUND_HALF_UP)
     sectors = {units[pk].sector for pk in unit_ids if pk in units}
     group = all_granted = ZERO
-    for unit_id, (granted, _paid) in _used_per_unit(funds, None, None).items():
+    for unit_id, (granted, _paid) in used_per_unit(funds, None, None).items():
         all_granted += granted
         unit = units.get(unit_id) if unit_id is not None else None
         if unit is not None and unit.sector in sectors:
             group += granted
     balances = fund_balances(list(funds.values_list("pk", flat=True)))
-    from kompetensfond.organisation.models import Sector
-
     labels = dict(Sector.choices)
     return Scenario(
         spec=spec, employees=employees, by_gender=by_gender, per_year=per_year,

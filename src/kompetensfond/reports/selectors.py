@@ -16,11 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kompetensfond.applications.models import Application
-from kompetensfond.core.money import MoneySum
+from kompetensfond.core.money import CENT, MoneySum
 from kompetensfond.core.permissions import municipality_of
 from kompetensfond.funds.models import Earmark, Fund
 from kompetensfond.ledger.models import AccountKind, LedgerEntry
@@ -89,7 +88,7 @@ def _whole_period(start: date | None, end: date | None) -> bool:
     return start is None and end is None
 
 
-def _used_per_unit(funds: QuerySet[Fund], start: date | None,
+def used_per_unit(funds: QuerySet[Fund], start: date | None,
                    end: date | None) -> dict[int | None, list[Decimal]]:
     """[granted, paid] per unit the money was booked on (None: the whole organisation)."""
     per_unit: dict[int | None, list[Decimal]] = {}
@@ -125,7 +124,7 @@ def _used_totals(funds: QuerySet[Fund], start: date | None,
 def _cents(value: Any) -> Decimal:
     """A raw SQL sum as exact money: PostgreSQL's numeric as it is, SQLite's floating-point
     sum rounded to öre (as ``MoneySum`` does)."""
-    return Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _used_per_link(funds: QuerySet[Fund], by: str) -> dict[int | None, list[Decimal]]:
@@ -164,12 +163,17 @@ def _units_of(funds: QuerySet[Fund]) -> dict[int, OrgUnit]:
         municipality__in=funds.values("municipality")).select_related("responsible_body")}
 
 
-def _root(unit: OrgUnit, units: dict[int, OrgUnit]) -> OrgUnit:
+def units_in(municipality: Any) -> dict[int, OrgUnit]:
+    """Every unit of the municipality (active or not) by id."""
+    return {u.pk: u for u in OrgUnit.objects.filter(municipality=municipality)}
+
+
+def administration_of(unit: OrgUnit, units: dict[int, OrgUnit]) -> OrgUnit:
     """The unit's administration (its top-level ancestor; itself at the top)."""
     return units.get(int(unit.path.strip("/").split("/")[0])) or unit
 
 
-def _share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+def percent_of(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
     """``part`` in per cent of ``whole`` to one decimal; None when ``whole`` is nothing."""
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1")) if whole else None
 
@@ -225,14 +229,14 @@ def distribution(funds: QuerySet[Fund], by: str, *, start: date | None = None,
                 pair[1] += paid
         labels = _link_labels(by, totals)
     else:
-        per_unit = _used_per_unit(funds, start, end)
+        per_unit = used_per_unit(funds, start, end)
         units = _units_of(funds)
         sectors = dict(Sector.choices)
         for unit_id, (granted, paid) in per_unit.items():
             unit = units.get(unit_id) if unit_id is not None else None
             group: Any = None
             if unit is not None:
-                root = _root(unit, units)
+                root = administration_of(unit, units)
                 if by == "administration":
                     group, labels[root.pk] = root.pk, root.name
                 elif by == "unit":
@@ -253,8 +257,7 @@ def distribution(funds: QuerySet[Fund], by: str, *, start: date | None = None,
     rows = [Row(labels.get(key, none_label) if key is not None else none_label, g, p)
             for key, (g, p) in totals.items() if g or p]
     for row in rows:
-        row.share = (row.granted * 100 / granted_total).quantize(Decimal("0.1")) \
-            if granted_total else None
+        row.share = percent_of(row.granted, granted_total)
     rows.sort(key=lambda r: (-r.granted, r.label))
     return Distribution(by=by, rows=rows, granted=Decimal(granted_total),
                         paid=Decimal(paid_total), overlapping=overlapping)
@@ -293,8 +296,7 @@ def gender_report(user: Any, funds: QuerySet[Fund]) -> list[GenderRow]:
     finished = FollowUp.objects.filter(application__in=granted, kind=FollowUpKind.FINAL,
                                        status=FollowUpStatus.ACCEPTED).aggregate(
         w=Sum("completed_women"), m=Sum("completed_men"), o=Sum("completed_other"))
-    staff = dict(Employee.objects.filter(municipality=municipality_of(user))
-                 .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+    staff = dict(active_staff(municipality_of(user))
                  .values_list("gender").annotate(n=Count("pk")).order_by())
     workforce = {"w": staff.get(Gender.WOMAN, 0), "m": staff.get(Gender.MAN, 0),
                  "o": staff.get(Gender.OTHER, 0) + staff.get(Gender.UNKNOWN, 0)}
@@ -304,16 +306,16 @@ def gender_report(user: Any, funds: QuerySet[Fund]) -> list[GenderRow]:
     for key, label in (("w", _("Women")), ("m", _("Men")), ("o", _("Other or not stated"))):
         rows.append(GenderRow(
             str(label), planned[key] or 0, finished[key] or 0, workforce[key],
-            (Decimal((planned[key] or 0) * 100) / total_planned).quantize(Decimal("0.1"))
-            if total_planned else None,
-            (Decimal(workforce[key] * 100) / total_staff).quantize(Decimal("0.1"))
-            if total_staff else None))
+            percent_of(planned[key] or 0, total_planned),
+            percent_of(workforce[key], total_staff)))
     return rows
 
 
-def _active_staff(municipality: Any) -> QuerySet[Employee]:
-    return Employee.objects.filter(municipality=municipality).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+def active_staff(municipality: Any) -> QuerySet[Employee]:
+    """The municipality's employees still employed today."""
+    from kompetensfond.organisation.selectors import active_q
+
+    return Employee.objects.filter(municipality=municipality).filter(active_q())
 
 
 # --- Uptake: how widely the fund is used ------------------------------------------------
@@ -327,11 +329,11 @@ class UptakeRow:
 
     @property
     def applied_share(self) -> Decimal | None:
-        return _share(self.applied, self.units)
+        return percent_of(self.applied, self.units)
 
     @property
     def granted_share(self) -> Decimal | None:
-        return _share(self.granted, self.units)
+        return percent_of(self.granted, self.units)
 
 
 @dataclass
@@ -357,13 +359,13 @@ def uptake(user: Any, funds: QuerySet[Fund], *, start: date | None = None,
         applied.add(unit_id)
         if got:
             granted.add(unit_id)
-    units = {u.pk: u for u in OrgUnit.objects.filter(municipality=municipality_of(user))}
+    units = units_in(municipality_of(user))
     per_root: dict[int, UptakeRow] = {}
     total = UptakeRow(_("All units"))
     for unit in units.values():
         if not unit.is_active and unit.pk not in applied:
             continue
-        root = _root(unit, units)
+        root = administration_of(unit, units)
         row = per_root.setdefault(root.pk, UptakeRow(root.name))
         for target in (row, total):
             target.units += 1
@@ -391,7 +393,7 @@ class SplitRow:
 
     @property
     def unit_share(self) -> Decimal | None:
-        return _share(self.units, self.total)
+        return percent_of(self.units, self.total)
 
 
 @dataclass
@@ -418,12 +420,12 @@ def central_and_units(funds: QuerySet[Fund], *, start: date | None = None,
     per_sector: dict[str, SplitRow] = {}
     total = SplitRow(_("Total"))
     wide = ZERO
-    for unit_id, (granted, _paid) in _used_per_unit(funds, start, end).items():
+    for unit_id, (granted, _paid) in used_per_unit(funds, start, end).items():
         unit = units.get(unit_id) if unit_id is not None else None
         if unit is None:
             wide += granted
             continue
-        root = _root(unit, units)
+        root = administration_of(unit, units)
         row = per_root.setdefault(root.pk, SplitRow(root.name, str(sectors.get(root.sector,
                                                                                    ""))))
         sector = per_sector.setdefault(unit.sector, SplitRow(str(sectors.get(unit.sector, ""))))
@@ -451,7 +453,7 @@ class PerEmployeeRow:
 
     @property
     def per_employee(self) -> Decimal | None:
-        return (self.granted / self.employees).quantize(Decimal("0.01")) \
+        return (self.granted / self.employees).quantize(CENT) \
             if self.employees else None
 
 
@@ -461,7 +463,7 @@ def per_employee(user: Any, funds: QuerySet[Fund], by: str, *, start: date | Non
     the total over the whole staff (organisation-wide money counts only in the total)."""
     if by not in ("administration", "sector"):
         raise ValueError(by)
-    units = {u.pk: u for u in OrgUnit.objects.filter(municipality=municipality_of(user))}
+    units = units_in(municipality_of(user))
     sectors = dict(Sector.choices)
 
     def group(unit_id: int | None) -> tuple[Any, str] | None:
@@ -470,18 +472,18 @@ def per_employee(user: Any, funds: QuerySet[Fund], by: str, *, start: date | Non
             return None
         if by == "sector":
             return unit.sector, str(sectors.get(unit.sector, ""))
-        root = _root(unit, units)
+        root = administration_of(unit, units)
         return root.pk, root.name
 
     rows: dict[Any, PerEmployeeRow] = {}
     total = PerEmployeeRow(_("Whole organisation"))
-    for unit_id, n in _active_staff(municipality_of(user)).values_list("unit_id").annotate(
+    for unit_id, n in active_staff(municipality_of(user)).values_list("unit_id").annotate(
             n=Count("pk")).order_by():
         total.employees += n
         key = group(unit_id)
         if key is not None:
             rows.setdefault(key[0], PerEmployeeRow(key[1])).employees += n
-    for unit_id, (granted, _paid) in _used_per_unit(funds, start, end).items():
+    for unit_id, (granted, _paid) in used_per_unit(funds, start, end).items():
         total.granted += granted
         key = group(unit_id)
         if key is not None:
@@ -529,8 +531,13 @@ def _month_start(day: date) -> date:
     return date(day.year, day.month, 1)
 
 
+def _month_index(day: date) -> int:
+    """Months since year 0: the difference of two is the months between them."""
+    return day.year * 12 + day.month - 1
+
+
 def _add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
+    index = _month_index(month) + n
     return date(index // 12, index % 12 + 1, 1)
 
 
@@ -551,14 +558,13 @@ def forecast(fund: Fund, *, today: date) -> Forecast:
     first = max(_month_start(fund.start_date), _add_months(this_month, 1 - PACE_MONTHS))
     # the months before this one, and the part of this month that has passed; at least a
     # month, so a fund's first days do not make a pace of a month's grants in a day
-    elapsed = (this_month.year * 12 + this_month.month) - (first.year * 12 + first.month)
+    elapsed = _month_index(this_month) - _month_index(first)
     days_in_month = (_add_months(this_month, 1) - this_month).days
     months_in_window = max(Decimal(1), elapsed + Decimal(today.day) / days_in_month)
     used = LedgerMonthTotal.objects.filter(
-        fund=fund, kind__in=(AccountKind.COMMITTED, AccountKind.DISBURSED),
-        month__gte=first, month__lte=this_month,
+        fund=fund, kind__in=USED, month__gte=first, month__lte=this_month,
     ).aggregate(total=MoneySum("amount"))["total"] or ZERO
-    pace = max(ZERO, (Decimal(used) / months_in_window).quantize(Decimal("0.01")))
+    pace = max(ZERO, (Decimal(used) / months_in_window).quantize(CENT))
     applications = Application.objects.filter(fund=fund)
     proposed = applications.filter(status=Status.RECOMMENDED, recommended_amount__gt=0)\
         .aggregate(total=MoneySum("recommended_amount"))["total"] or ZERO
@@ -572,13 +578,12 @@ def forecast(fund: Fund, *, today: date) -> Forecast:
         day = today + timedelta(days=int(available / pace * DAYS_PER_MONTH))
         runs_out = day if day <= fund.end_date else None
     if today <= fund.end_date:
-        left_at_end = max(ZERO, available - pace * months_to_end).quantize(Decimal("0.01"))
+        left_at_end = max(ZERO, available - pace * months_to_end).quantize(CENT)
     points = []
     for point in board.months:
         projected = None
         if point.month >= this_month and point.month <= _month_start(fund.end_date):
-            ahead = (point.month.year * 12 + point.month.month) - (
-                this_month.year * 12 + this_month.month)
+            ahead = _month_index(point.month) - _month_index(this_month)
             projected = max(ZERO, available - pace * ahead)
         points.append(ForecastMonth(point.month, point.available, point.disbursed, projected))
     return Forecast(fund=fund, today=today, capital=board.balance.capital, available=available,
@@ -628,16 +633,18 @@ REGISTER_IDS_IN_QUERY = 1000
 def register_rows(decisions: Any, funds: QuerySet[Fund]) -> list[RegisterRow]:
     """The register's rows for ``decisions`` (a page of them, or all for an export): paid
     and returned from the ledger in one grouped query over their applications."""
+    from kompetensfond.applications.models import ApplicationEvent, Status
     from kompetensfond.ledger.models import TransactionKind
 
     decisions = list(decisions)
     ids = [str(d.application_id) for d in decisions]
+    page = len(ids) <= REGISTER_IDS_IN_QUERY  # a page: only its applications are read
     money: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     entries = LedgerEntry.objects.filter(
         account__fund__in=funds, account__kind=AccountKind.DISBURSED,
         transaction__source_type=APPLICATION,
         transaction__kind__in=(TransactionKind.DISBURSEMENT, TransactionKind.RETURN))
-    if len(ids) <= REGISTER_IDS_IN_QUERY:  # a page: only its applications
+    if page:
         entries = entries.filter(transaction__source_id__in=ids)
     for row in entries.values("transaction__source_id", "transaction__kind")\
             .annotate(total=MoneySum("amount")).order_by():
@@ -646,11 +653,9 @@ def register_rows(decisions: Any, funds: QuerySet[Fund]) -> list[RegisterRow]:
             pair[0] += row["total"]
         else:
             pair[1] -= row["total"]
-    from kompetensfond.applications.models import ApplicationEvent, Status
-
     remarks: dict[int, str] = {}
     submitted = ApplicationEvent.objects.filter(to_status=Status.SUBMITTED)
-    if len(ids) <= REGISTER_IDS_IN_QUERY:
+    if page:
         submitted = submitted.filter(application_id__in=[int(i) for i in ids])
     else:
         submitted = submitted.filter(application__fund__in=funds)
@@ -671,7 +676,7 @@ def register_rows(decisions: Any, funds: QuerySet[Fund]) -> list[RegisterRow]:
         paid, returned = money[str(application.pk)]
         rows.append(RegisterRow(
             application_id=application.pk, case_number=d.case_number, title=application.title,
-            administration=_root(unit, units).name if unit else "",
+            administration=administration_of(unit, units).name if unit else "",
             unit=unit.name if unit else "", decided_on=d.decided_on, decided_by=by,
             paragraph=f"§\u00a0{d.paragraph}" if d.paragraph else "",
             outcome=d.get_outcome_display(), granted=d.amount, paid=paid, returned=returned,
