@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import DefaultRouter
 
+from kompetensfond.allowances.apis import AllowanceSchemeViewSet, ClaimViewSet
 from kompetensfond.applications.apis import ApplicationViewSet, MeetingViewSet
 from kompetensfond.core.apis import MeApi
 from kompetensfond.followup.apis import FollowUpViewSet, PaymentViewSet
@@ -44,6 +45,8 @@ router.register("applications", ApplicationViewSet, basename="application")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+router.register("allowance-schemes", AllowanceSchemeViewSet, basename="allowance-scheme")
+router.register("claims", ClaimViewSet, basename="claim")
 
 api_v1 = [
     path("me/", MeApi.as_view(), name="me"),
@@ -76,6 +79,7 @@ urlpatterns = [
     path("", include("kompetensfond.plans.urls")),
     path("ansokningar/", include("kompetensfond.applications.urls")),
     path("", include("kompetensfond.followup.urls")),
+    path("kompetenspeng/", include("kompetensfond.allowances.urls")),
     path("rapporter/", include("kompetensfond.reports.urls")),
     path("offentligt/", include("kompetensfond.reports.urls_public")),
     path("api/v1/", include(api_v1)),

@@ -96,6 +96,7 @@ class TransactionKind(models.TextChoices):
     CONTRIBUTION = "contribution", _("Contribution")
     EARMARK = "earmark", _("Earmarking")
     RESERVATION = "reservation", _("Reservation")
+    RELEASE = "release", _("Release of a reservation")
     COMMITMENT = "commitment", _("Commitment")
     DECOMMITMENT = "decommitment", _("Decommitment")
     DISBURSEMENT = "disbursement", _("Payment")

@@ -353,13 +353,29 @@ def earmark_post(*, actor: Actor, earmark: Earmark, amount: Decimal | str,
 def reservation_create(*, actor: Actor, fund: Fund, amount: Decimal | str,
                        subject: Subject, text: str, on: date | None = None,
                        earmark: Earmark | None = None,
-                       idempotency_key: str | None = None) -> LedgerTransaction:
+                       idempotency_key: str | None = None,
+                       authorised: Permission | None = None) -> LedgerTransaction:
     """available → reserved (subject): money set aside for individual allowances."""
     return _transact(TransactionKind.RESERVATION, actor=actor, fund=fund, amount=amount, on=on,
                      text=text, earmark=earmark, source=subject,
-                     idempotency_key=idempotency_key,
+                     idempotency_key=idempotency_key, authorised=authorised,
                      legs=[Leg(AccountKind.AVAILABLE, -1, earmark),
                            Leg(AccountKind.RESERVED, 1, earmark, subject)])
+
+
+@service
+def reservation_release(*, actor: Actor, fund: Fund, amount: Decimal | str,
+                        subject: Subject, text: str, on: date | None = None,
+                        earmark: Earmark | None = None, org_unit: OrgUnit | None = None,
+                        idempotency_key: str | None = None,
+                        authorised: Permission | None = None) -> LedgerTransaction:
+    """reserved (subject) → available: reserved money not used (an allowance forfeited or
+    expired) back to the pot it came from."""
+    return _transact(TransactionKind.RELEASE, actor=actor, fund=fund, amount=amount, on=on,
+                     text=text, earmark=earmark, org_unit=org_unit, source=subject,
+                     idempotency_key=idempotency_key, authorised=authorised,
+                     legs=[Leg(AccountKind.RESERVED, -1, earmark, subject),
+                           Leg(AccountKind.AVAILABLE, 1, earmark)])
 
 
 @service

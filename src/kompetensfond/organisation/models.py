@@ -223,6 +223,12 @@ class Employee(models.Model):
     )
     start_date = models.DateField(_("employed from"), null=True, blank=True)
     end_date = models.DateField(_("employed until"), null=True, blank=True)
+    # The employee's own login, for their allowance and claims (set by a case officer or
+    # the municipality's single sign-on); never from the HR file.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("login"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="employee",
+    )
 
     class Meta:
         verbose_name = _("employee")

@@ -189,3 +189,17 @@ def paragraph_last(body: Body, year: int) -> int:
     """The last § number the body has used in ``year`` (0: none yet); the next is one more."""
     counter = ParagraphCounter.objects.filter(body=body, year=year).first()
     return counter.last_number if counter else 0
+
+
+def employee_of(user: Any) -> Employee | None:
+    """The staff-register record of a logged-in employee: the one linked to the login,
+    else the one active record of the municipality with the login's e-mail address."""
+    municipality = municipality_of(user)
+    if municipality is None:
+        return None
+    linked = Employee.objects.filter(municipality=municipality, user=user).first()
+    if linked is not None or not user.email:
+        return linked
+    matches = list(Employee.objects.filter(municipality=municipality, user__isnull=True,
+                                           email__iexact=user.email)[:2])
+    return matches[0] if len(matches) == 1 else None

@@ -119,7 +119,7 @@ def gender_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                                                    "query": query_without(request, "export")})
 
 
-def _table_response(request: AuthenticatedHttpRequest, table: Table, *, form: Any,
+def table_response(request: AuthenticatedHttpRequest, table: Table, *, form: Any,
                     filters: dict[str, Any], name: str, intro: str = "",
                     page: Any = None, export_rows: Any = None) -> HttpResponse:
     """The report as a page (chart and table), or, by ``export``, as CSV, XLSX or PDF.
@@ -170,7 +170,7 @@ def uptake_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             {"label": _("Share that got money (%)"),
              "data": [str(r.granted_share or 0) for r in report.rows]}]},
         chart_unit=PERCENT)
-    return _table_response(request, table, form=form, filters=filters, name="genomslag",
+    return table_response(request, table, form=form, filters=filters, name="genomslag",
                            intro=_("An administration counts itself and its units; a unit "
                                    "has applied when it sent an application in the period."))
 
@@ -203,7 +203,7 @@ def central_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         chart={"labels": [r.label for r in groups], "series": [
             {"label": _("Central"), "data": [str(r.central) for r in groups]},
             {"label": _("To units"), "data": [str(r.units) for r in groups]}]})
-    return _table_response(request, table, form=form, filters=filters,
+    return table_response(request, table, form=form, filters=filters,
                            name=f"centralt-och-enheter-{by}",
                            intro=_("Money booked on an administration itself is a central "
                                    "project of that administration; money booked on no unit "
@@ -230,7 +230,7 @@ def per_employee_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         rows=[row(r) for r in rows], footer=row(total),
         chart={"labels": [r.label for r in rows], "series": [
             {"label": _("Per employee"), "data": [str(r.per_employee or 0) for r in rows]}]})
-    return _table_response(request, table, form=form, filters=filters,
+    return table_response(request, table, form=form, filters=filters,
                            name=f"medel-per-anstalld-{by}",
                            intro=_("Active employees in the staff register today; "
                                    "organisation-wide projects count only in the total."))
@@ -277,7 +277,7 @@ def forecast_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             {"label": _("Forecast: available"),
              "data": [_num(m.projected) for m in report.months]}]},
         chart_type="line")
-    return _table_response(request, table, form=form, filters={"fund": fund},
+    return table_response(request, table, form=form, filters={"fund": fund},
                            name=f"prognos-fond-{fund.pk}")
 
 
@@ -314,7 +314,7 @@ def auditor_register_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                  Column(_("Status"), "status"),
                  Column(_("Remarks at submission"), "anmärkningar")],
         rows=rows(page.object_list))
-    return _table_response(request, table, form=form, filters=filters, name="beslutsregister",
+    return table_response(request, table, form=form, filters=filters, name="beslutsregister",
                            page=page, export_rows=lambda: rows(decisions))
 
 
@@ -358,7 +358,7 @@ def scenario_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             (_("Granted so far per employee of the organisation"),
              report.per_employee_so_far, MONEY)],
         chart=None)
-    return _table_response(request, table, form=form, filters={"fund": data["fund"]},
+    return table_response(request, table, form=form, filters={"fund": data["fund"]},
                            name="scenario-kompetensutvecklingspeng",
                            intro=_("A proposal of an individual allowance, against the staff "
                                    "register (employed today) and the fund's ledger. Nothing "

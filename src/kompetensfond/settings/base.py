@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "kompetensfond.plans",
     "kompetensfond.applications",
     "kompetensfond.followup",
+    "kompetensfond.allowances",
     "kompetensfond.reports",
     "kompetensfond.web",
     "kompetensfond.demo",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompetensfond.allowances.views import home_context as allowances_home
 from kompetensfond.core.context_processors import work_queue_of
 from kompetensfond.core.models import Role
 from kompetensfond.core.permissions import membership_of, roles_of
@@ -51,7 +52,8 @@ def _sections_for(roles: set[str]) -> list[Section]:
     if Role.EMPLOYEE in roles:
         sections.append(Section("employee", _("Employee"),
                                 _("See your individual development allowance and claim costs."),
-                                []))
+                                [{"url": reverse("allowances:mine"),
+                                  "label": _("My development allowance")}]))
     if Role.VIEWER in roles:
         sections.append(Section("viewer", _("Politician or auditor"),
                                 _("Read where the money went: funds, decisions and the audit "
@@ -70,6 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["work"] = work_queue_of(request)
         if Role.UNIT_MANAGER in roles:
             context["reports_due"] = reports_due(request.user)
+        context.update(allowances_home(request.user))
         if Role.FUND_ADMIN in roles:
             context["reports_to_accept"] = reports_to_accept(request.user)
         context["today"] = timezone.localdate()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.core.cache import cache
@@ -27,6 +28,7 @@ from kompetensfond.core.services import service
 from ..codes import AuditAction, ErrorCode
 from ..models import Employee, EmployeeImport, ImportStatus, Occupation, OrgUnit
 from ..permissions import can_manage_organisation
+from ..signals import staff_register_changed
 from .columns import COLUMNS
 from .plan import ImportPlan, compute_plan
 from .reading import FileReadError, Table, pack_table, read_table, select_columns, stored_table
@@ -316,6 +318,8 @@ def employee_import_apply(*, actor: Actor, job_id: int) -> EmployeeImport:
     job.content = b""  # the file's personal data goes; its hash and row count stay
     job.save(update_fields=["status", "finished_at", "counts", "preview", "content"])
     record_event(actor=actor, action=AuditAction.IMPORT_APPLIED, obj=job, changes=job.counts)
+    transaction.on_commit(partial(staff_register_changed.send, sender=EmployeeImport,
+                                  municipality_id=municipality_id))
     return job
 
 
