@@ -14,7 +14,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from kompetensfond.core.api_support import ID_PATTERN, id_field
+from kompetensfond.core.api_support import ID_PATTERN, JSONParser, id_field
 from kompetensfond.core.money import as_api_string
 from kompetensfond.core.requests import actor_of, own_municipality
 from kompetensfond.core.text import ApiTextField
@@ -221,12 +221,12 @@ class ClaimCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
                                     help_text="PDF, PNG or JPEG, at most 5 MB.")
 
 
-class DecideSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ClaimDecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     comment = ApiTextField(max_length=2000, required=False, allow_blank=True, default="",
                            help_text="Required when rejecting: the reason.")
 
 
-class PaySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ClaimPaymentSerializer(serializers.Serializer):  # type: ignore[type-arg]
     paid_on = serializers.DateField()
     voucher = ApiTextField(max_length=40)
 
@@ -238,6 +238,7 @@ class ClaimViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # t
 
     serializer_class = ClaimSerializer
     lookup_value_regex = ID_PATTERN
+    parser_classes = [JSONParser, MultiPartParser]  # a claim is sent with its receipt
 
     def get_queryset(self) -> QuerySet[Claim]:
         if getattr(self, "swagger_fake_view", False):
@@ -261,36 +262,31 @@ class ClaimViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # t
             receipt=receipt.read(6 * 1024 * 1024)))
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
-    def get_parsers(self) -> list[Any]:
-        if getattr(self, "action", None) == "create":
-            return [MultiPartParser()]
-        return super().get_parsers()
-
-    @extend_schema(request=DecideSerializer, responses={200: ClaimSerializer})
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=ClaimDecisionSerializer, responses={200: ClaimSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def approve(self, request: Request, pk: str) -> Response:
         """The employee's manager approves: the cost is committed in the ledger."""
-        body = DecideSerializer(data=request.data)
+        body = ClaimDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         claim = claim_approve(actor=actor_of(request), claim=access_claim(request.user, pk),
                               comment=body.validated_data["comment"])
         return Response(ClaimSerializer(claim).data)
 
-    @extend_schema(request=DecideSerializer, responses={200: ClaimSerializer})
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=ClaimDecisionSerializer, responses={200: ClaimSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def reject(self, request: Request, pk: str) -> Response:
         """The employee's manager rejects, with the reason in ``comment``."""
-        body = DecideSerializer(data=request.data)
+        body = ClaimDecisionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         claim = claim_reject(actor=actor_of(request), claim=access_claim(request.user, pk),
                              reason=body.validated_data["comment"])
         return Response(ClaimSerializer(claim).data)
 
-    @extend_schema(request=PaySerializer, responses={200: ClaimSerializer})
-    @action(detail=True, methods=["post"])
+    @extend_schema(request=ClaimPaymentSerializer, responses={200: ClaimSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def pay(self, request: Request, pk: str) -> Response:
         """The case officer registers the payment (voucher from the payroll system)."""
-        body = PaySerializer(data=request.data)
+        body = ClaimPaymentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         claim = claim_pay(actor=actor_of(request), claim=access_claim(request.user, pk),
                           on=body.validated_data["paid_on"],
