@@ -368,3 +368,20 @@ def test_staff_import_updates_the_schemes(staff: Staff, django_capture_on_commit
     staff_register_changed.send(sender=None, municipality_id=staff.world.municipality.pk)
     assert scheme.allowances.filter(employee__first_name="Hugo").exists()
     _consistent(scheme)
+
+
+def test_a_case_officer_links_a_login_to_a_record_of_the_register(staff: Staff) -> None:
+    from kompetensfond.organisation.services import employee_login_link
+
+    from ..factories import MunicipalityFactory, member
+
+    assert employee_of(staff.bo_user) == staff.bo  # by e-mail until linked
+    employee_login_link(actor=staff.world.officer, employee=staff.cia, user=staff.bo_user)
+    assert employee_of(staff.bo_user) == staff.cia
+    assert AuditEvent.objects.filter(action="employee.login_linked").count() == 1
+    with pytest.raises(PermissionDenied):
+        employee_login_link(actor=staff.manager, employee=staff.bo, user=staff.bo_user)
+    stranger = member(MunicipalityFactory(slug="orebro", name="Örebro kommun"), "employee",
+                      username="stranger")
+    with pytest.raises(ValidationError):
+        employee_login_link(actor=staff.world.officer, employee=staff.bo, user=stranger)

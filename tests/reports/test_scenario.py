@@ -104,3 +104,42 @@ def test_the_simulator_api(api_client, staffed) -> None:
     assert api_client.get(url, {"amount": "100", "years": "abc"}).status_code == 400
     api_client.force_authenticate(world.manager)
     assert api_client.get(url, {"amount": "100"}).status_code == 403
+
+
+def test_proposals_saved_and_compared_side_by_side(client, staffed) -> None:
+    from kompetensfond.audit.models import AuditEvent
+    from kompetensfond.reports.models import SavedScenario
+
+    world, social, _school = staffed
+    client.force_login(world.officer)
+    for name, amount in (("Motionen: 10 000 kr", "10000"), ("Halva beloppet", "5000")):
+        response = client.post(reverse("reports:scenario-save"), {
+            "name": name, "query": f"amount={amount}&years=2&occupations={social.pk}"})
+        assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="scenario.saved").count() == 2
+    # the same name twice, and a proposal that is not complete: refused, nothing saved
+    client.post(reverse("reports:scenario-save"), {
+        "name": "Halva beloppet", "query": f"amount=1&occupations={social.pk}"})
+    client.post(reverse("reports:scenario-save"), {"name": "Trasig", "query": "amount=abc"})
+    assert SavedScenario.objects.count() == 2
+
+    url = reverse("reports:scenario-compare")
+    page = client.get(url).content.decode()
+    assert "Motionen: 10 000 kr" in page
+    assert "60\xa0000,00\xa0kr" in page  # 3 × 10 000 × 2
+    assert "30\xa0000,00\xa0kr" in page  # 3 × 5 000 × 2
+    csv = client.get(url, {"export": "csv"}).content.decode("utf-8-sig")
+    assert "Halva beloppet;3;3;0;15000,00;30000,00" in csv
+    assert client.get(url, {"export": "pdf"}).content.startswith(b"%PDF")
+
+    # another municipality sees none of them and cannot delete them
+    other = member(world.municipality.__class__.objects.create(
+        name="Örebro kommun", slug="orebro", organisation_number="212000-1967"),
+        "fund_admin", username="orebro")
+    client.force_login(other)
+    assert "Motionen" not in client.get(url).content.decode()
+    saved = SavedScenario.objects.first()
+    assert client.post(reverse("reports:scenario-delete", args=[saved.pk])).status_code == 404
+    client.force_login(world.officer)
+    client.post(reverse("reports:scenario-delete", args=[saved.pk]))
+    assert SavedScenario.objects.count() == 1

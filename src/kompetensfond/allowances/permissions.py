@@ -31,6 +31,10 @@ def can_view_schemes(actor: Any) -> Decision:
 
 
 def can_claim(actor: Any, allowance: Allowance) -> Decision:
+    """The employee themself; the system too (demo data, claims moved from an earlier
+    register)."""
+    if is_system(actor):
+        return ALLOW
     employee = employee_of(actor)
     if employee is not None and employee.pk == allowance.employee_id:
         return ALLOW

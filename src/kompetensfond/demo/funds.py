@@ -264,6 +264,7 @@ def build_demo_funds(demo: DemoMunicipality) -> list[Fund]:
     """The seed's fund with its plan, guideline and applications, then, when the seed's
     period is over, the fund the municipality runs today (``current.py``). A fund whose
     period is over is closed: it stays as history."""
+    from .allowances import build_allowances
     from .applications import build_applications
     from .current import build_current_fund, build_current_plan, current_spec
     from .followup import build_follow_up
@@ -278,6 +279,7 @@ def build_demo_funds(demo: DemoMunicipality) -> list[Fund]:
         build_guideline(demo, fund, plan)
         build_applications(demo, fund, spec.applications, plan)
         build_follow_up(demo, fund)
+        build_allowances(demo, fund)
         return [fund]
     # a closed period: its applications came before its rules; its grants were paid,
     # reported and closed

@@ -113,7 +113,16 @@ def staff_rows(municipality: Municipality, *, count: int, seed: int) -> list[lis
             email = email.replace(a, b)
         rows.append([number, first, last, email, gender, code, unit.cost_centre,
                      rng.choice(RATES), start.isoformat(), end])
+    rows.append(_demo_employee(municipality, units, number=f"{10000 + count}"))
     return rows
+
+
+def _demo_employee(municipality: Municipality, units: list[OrgUnit], number: str) -> list[str]:
+    """The demo's employee login (Mira Medarbetare) in the staff register, found by her
+    e-mail address: a socialsekreterare in the first social-services unit."""
+    unit = next((u for u in units if u.depth and u.sector == "social_services"), units[-1])
+    return [number, "Mira", "Medarbetare", f"medarbetare@{municipality.slug}.demo.invalid",
+            "kvinna", "2661", unit.cost_centre, "100", "2019-08-15", ""]
 
 
 def build_staff(municipality: Municipality, *, count: int | None = None,

@@ -26,3 +26,4 @@ class AuditAction(StrEnum):
     IMPORT_FAILED = "employee_import.failed"
     IMPORT_EXPIRED = "employee_import.expired"
     STAFF_REGISTER_READ = "employee.register_read"
+    EMPLOYEE_LOGIN_LINKED = "employee.login_linked"

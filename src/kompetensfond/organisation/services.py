@@ -17,7 +17,7 @@ from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.services import service
 
 from .codes import AuditAction, ErrorCode
-from .models import Body, Occupation, OrgUnit, Paragraph, ParagraphCounter, UnitKind
+from .models import Body, Employee, Occupation, OrgUnit, Paragraph, ParagraphCounter, UnitKind
 from .permissions import can_keep_minutes, can_manage_organisation, can_view_employees
 
 PARAGRAPH_MAX = 100_000  # more than any body's minutes hold in a year
@@ -265,3 +265,24 @@ def staff_register_read(*, actor: Actor, municipality: Municipality, how: str,
     record_event(actor=actor, action=AuditAction.STAFF_REGISTER_READ, obj=municipality,
                  municipality=municipality,
                  changes={"how": how, **{k: str(v) for k, v in filters.items() if v}})
+
+
+@service
+def employee_login_link(*, actor: Actor, employee: Employee, user: User | None) -> Employee:
+    """Link a member's login to their record in the staff register (for their allowance and
+    claims), or unlink it (``user=None``). Without a link, the record with the login's
+    e-mail address is used (``selectors.employee_of``)."""
+    check(can_manage_organisation(actor, employee.municipality))
+    employee = Employee.objects.select_for_update().get(pk=employee.pk)
+    if user is not None and municipality_of(user) != employee.municipality:
+        raise ValidationError(_("The login belongs to another municipality."),
+                              fields={"user": [_("The login belongs to another municipality.")]})
+    before = employee.user_id
+    if user is not None:  # one record per login: a link elsewhere moves here
+        Employee.objects.filter(user=user).exclude(pk=employee.pk).update(user=None)
+    employee.user = user
+    employee.save(update_fields=["user"])
+    record_event(actor=actor, action=AuditAction.EMPLOYEE_LOGIN_LINKED, obj=employee,
+                 municipality=employee.municipality,
+                 changes={"user": [before, user.pk if user is not None else None]})
+    return employee

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.forms import DateInput, FilterForm, MoneyFormField
+from kompetensfond.core.text import TextField
 from kompetensfond.funds.models import Fund
 from kompetensfond.organisation.models import Occupation, OrgUnit
 
@@ -75,3 +76,7 @@ class ScenarioForm(FilterForm):
         if amount is not None and not 0 < amount <= MAX_ALLOWANCE:
             raise forms.ValidationError(_("Enter an amount above 0 kr and at most 1 000 000 kr."))
         return amount
+
+
+class SavedScenarioForm(forms.Form):
+    name = TextField(label=_("Save the proposal as"), max_length=120)

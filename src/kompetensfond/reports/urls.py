@@ -13,4 +13,7 @@ urlpatterns = [
     path("prognos/", views.forecast_view, name="forecast"),
     path("beslutsregister/", views.auditor_register_view, name="register"),
     path("scenario/", views.scenario_view, name="scenario"),
+    path("scenario/spara/", views.scenario_save_view, name="scenario-save"),
+    path("scenario/jamfor/", views.scenario_compare_view, name="scenario-compare"),
+    path("scenario/<int:pk>/ta-bort/", views.scenario_delete_view, name="scenario-delete"),
 ]

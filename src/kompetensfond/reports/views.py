@@ -6,15 +6,19 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
 
+from kompetensfond.core.errors import DomainError
 from kompetensfond.core.exports import TABLE_EXPORTS, download, table_download
 from kompetensfond.core.money import format_amount
 from kompetensfond.core.pdf import render_pdf
@@ -27,7 +31,8 @@ from kompetensfond.core.requests import (
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
 
-from .forms import ReportFilterForm, ScenarioForm
+from .forms import ReportFilterForm, SavedScenarioForm, ScenarioForm
+from .models import SavedScenario
 from .scenario import ScenarioSpec, allowance_scenario
 from .selectors import (
     PerEmployeeRow,
@@ -45,6 +50,7 @@ from .selectors import (
     report_funds,
     uptake,
 )
+from .services import scenario_delete, scenario_form, scenario_save
 from .tables import COUNT, DATE, MONEY, PERCENT, TIMES, Column, Table
 
 EXPORTS = (*TABLE_EXPORTS, "pdf")
@@ -121,7 +127,8 @@ def gender_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def table_response(request: AuthenticatedHttpRequest, table: Table, *, form: Any,
                     filters: dict[str, Any], name: str, intro: str = "",
-                    page: Any = None, export_rows: Any = None) -> HttpResponse:
+                    page: Any = None, export_rows: Any = None,
+                   extra: dict[str, Any] | None = None) -> HttpResponse:
     """The report as a page (chart and table), or, by ``export``, as CSV, XLSX or PDF.
     ``export_rows`` builds every row for a paginated report's exports."""
     export = request.GET.get("export")
@@ -136,7 +143,7 @@ def table_response(request: AuthenticatedHttpRequest, table: Table, *, form: Any
             "municipality": municipality_of(request.user)}), filename=f"{name}.pdf", kind="pdf")
     return render(request, "reports/table_report.html", {
         "table": table, "form": form, "intro": intro, "page": page,
-        "query": query_without(request, "export", "page")})
+        "query": query_without(request, "export", "page"), **(extra or {})})
 
 
 @login_required
@@ -330,10 +337,7 @@ def scenario_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not form.is_bound or not form.is_valid():
         return render(request, "reports/scenario.html", {"form": form})
     data = form.cleaned_data
-    spec = ScenarioSpec(amount=data["amount"], years=data["years"],
-                        occupations=list(data["occupations"]),
-                        administrations=list(data["administrations"]),
-                        min_rate=data["min_rate"] or Decimal(0), prorate=data["prorate"])
+    spec = scenario_spec(data)
     report = allowance_scenario(request.user, report_funds(request.user, data["fund"]), spec)
     genders = ((_("Women"), report.by_gender["woman"]), (_("Men"), report.by_gender["man"]),
                (_("Other or not stated"), report.by_gender["other"]))
@@ -359,7 +363,87 @@ def scenario_view(request: AuthenticatedHttpRequest) -> HttpResponse:
              report.per_employee_so_far, MONEY)],
         chart=None)
     return table_response(request, table, form=form, filters={"fund": data["fund"]},
-                           name="scenario-kompetensutvecklingspeng",
-                           intro=_("A proposal of an individual allowance, against the staff "
-                                   "register (employed today) and the fund's ledger. Nothing "
-                                   "is saved or reserved."))
+                          name="scenario-kompetensutvecklingspeng",
+                          intro=_("A proposal of an individual allowance, against the staff "
+                                  "register (employed today) and the fund's ledger. Nothing "
+                                  "is reserved; save the proposal to compare it with others."),
+                          extra={"scenario_query": query_without(request, "export", "page"),
+                                 "save_form": SavedScenarioForm()})
+
+
+def scenario_spec(data: dict[str, Any]) -> ScenarioSpec:
+    return ScenarioSpec(amount=data["amount"], years=data["years"],
+                        occupations=list(data["occupations"]),
+                        administrations=list(data["administrations"]),
+                        min_rate=data["min_rate"] or Decimal(0), prorate=data["prorate"])
+
+
+@login_required
+@require_POST
+def scenario_save_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = SavedScenarioForm(request.POST)
+    query = request.POST.get("query", "")[:2000]
+    if not form.is_valid():
+        messages.error(request, _("Give the proposal a name (at most 120 characters)."))
+        return redirect(f"{reverse('reports:scenario')}?{query}")
+    try:
+        scenario_save(actor=request.user, name=form.cleaned_data["name"], query=query)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('reports:scenario')}?{query}")
+    messages.success(request, _("The proposal has been saved."))
+    return redirect("reports:scenario-compare")
+
+
+@login_required
+@require_POST
+def scenario_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    check(can_view_ledger(request.user))
+    scenario = get_object_or_404(SavedScenario, pk=pk,
+                                 municipality=own_municipality(request.user))
+    scenario_delete(actor=request.user, scenario=scenario)
+    messages.success(request, _("The proposal has been deleted."))
+    return redirect("reports:scenario-compare")
+
+
+@login_required
+def scenario_compare_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The saved proposals side by side, each figured against today's staff register and
+    ledger; as a page, or a PDF for the decision basis, XLSX or CSV."""
+    check(can_view_ledger(request.user))
+    saved = list(SavedScenario.objects.filter(municipality=own_municipality(request.user)))
+    rows: list[list[Any]] = []
+    for scenario in saved:
+        form = scenario_form(request.user, scenario.query)
+        if not form.is_valid():  # an occupation or fund gone since: shown, not figured
+            rows.append([scenario.name, *([None] * 9)])
+            continue
+        data = form.cleaned_data
+        report = allowance_scenario(request.user, report_funds(request.user, data["fund"]),
+                                    scenario_spec(data))
+        rows.append([scenario.name, report.employees, report.by_gender["woman"],
+                     report.by_gender["man"], report.per_year, report.total,
+                     report.share_of_capital, report.share_of_available, report.group_granted,
+                     report.times_group_granted])
+    table = Table(
+        title=_("Allowance proposals side by side"),
+        caption=_("Saved proposals, figured against today's staff register and ledger"),
+        columns=[Column(_("Proposal"), "förslag"), Column(_("Employees"), "anställda", COUNT),
+                 Column(_("Women"), "kvinnor", COUNT), Column(_("Men"), "män", COUNT),
+                 Column(_("Cost per year"), "kostnad_per_år", MONEY),
+                 Column(_("Cost in all"), "kostnad_totalt", MONEY),
+                 Column(_("Share of the fund's capital"), "andel_av_kapital", PERCENT),
+                 Column(_("Share of the money still available"), "andel_av_tillgängligt",
+                        PERCENT),
+                 Column(_("Granted so far to the group's sectors"), "beviljat_gruppen", MONEY),
+                 Column(_("Times what the group got"), "gånger_gruppens", TIMES)],
+        rows=rows,
+        chart={"labels": [r[0] for r in rows],
+               "datasets": [{"label": _("Cost in all"),
+                             "data": [str(r[5]) if r[5] is not None else None
+                                      for r in rows]}]} if rows else None)
+    return table_response(request, table, form=None, filters={},
+                          name="forslag-kompetensutvecklingspeng",
+                          intro=_("Each proposal is figured again from today's staff register "
+                                  "and ledger. Save proposals from the allowance simulator."),
+                          extra={"saved_scenarios": saved})
