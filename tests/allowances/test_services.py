@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from kompetensfond.allowances.daily import schemes_daily
 from kompetensfond.allowances.models import (
     Allowance,
     AllowanceScheme,
@@ -19,6 +20,7 @@ from kompetensfond.allowances.models import (
 )
 from kompetensfond.allowances.selectors import (
     access_allowance,
+    claims_waiting_count,
     claims_waiting_for,
     employee_of,
     my_allowances,
@@ -34,7 +36,6 @@ from kompetensfond.allowances.services import (
     scheme_expire,
     scheme_preview,
     scheme_update_from_register,
-    schemes_daily,
 )
 from kompetensfond.audit.models import AuditEvent
 from kompetensfond.core.actors import SYSTEM
@@ -162,6 +163,8 @@ def test_a_claim_from_submission_to_payment(staff: Staff) -> None:
     assert claim.status == ClaimStatus.SUBMITTED
     assert claims_waiting_for(staff.manager) == [claim]
     assert claims_waiting_for(staff.world.manager) == []
+    assert (claims_waiting_count(staff.manager), claims_waiting_count(staff.world.manager)) == (
+        1, 0)  # the navigation's count
     assert my_allowances(staff.anna_user)[0].left == Decimal("7500.00")
     _consistent(scheme)
 

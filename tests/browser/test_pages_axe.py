@@ -76,6 +76,13 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
                   "/rapporter/beslutsregister/", "/offentligt/sodertalje/bidrag/",
                   "/rapporter/scenario/", "/rapporter/scenario/?amount=10+000&years=2",
                   "/rapporter/scenario/?amount=-1&years=2"]
+    pages.append("/kompetenspeng/begaranden/")
+    if role in STAFF_ROLES:
+        pages.append("/kompetenspeng/")
+    if role == Role.EMPLOYEE:
+        pages.append("/kompetenspeng/min/")
+    if role in LEDGER_ROLES:
+        pages.append("/rapporter/scenario/jamfor/")
     if role in AUDIT_ROLES:
         pages.append("/handelselogg/")
         pages.append("/handelselogg/?action=org_unit")
@@ -84,6 +91,7 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
                   "/organisation/medarbetare/?page=2"]
     if role == Role.FUND_ADMIN:
         pages += ["/organisation/medarbetare/import/", "/utbetalningar/import/",
+                  "/kompetenspeng/ny/",
                   "/organisation/enheter/ny/",
                   f"/organisation/enheter/{unit.pk}/andra/", "/fonder/ny/",
                   f"/fonder/{fund.pk}/kapital/ny/", f"/fonder/{fund.pk}/oronmarkningar/ny/",

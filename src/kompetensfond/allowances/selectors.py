@@ -5,7 +5,9 @@ the units they manage; an employee their own allowance only (anything else is a 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -20,13 +22,13 @@ from kompetensfond.core.permissions import (
 )
 from kompetensfond.ledger.selectors import subject_balance
 from kompetensfond.ledger.services import Subject
-from kompetensfond.organisation.models import Gender
+from kompetensfond.organisation.models import Employee, Gender, Occupation, OrgUnit
 from kompetensfond.organisation.selectors import employee_of, managed_unit_paths, subtree_q
 from kompetensfond.reports.selectors import administration_of, percent_of, units_in
 
 from .models import Allowance, AllowanceScheme, Claim, ClaimCategory, ClaimStatus
 from .permissions import can_view_schemes
-from .rules import ZERO, remaining
+from .rules import ZERO, Rules, allowance_amount, employed_q, leaves, remaining
 
 CLAIMED = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.PAID)
 USED = (ClaimStatus.APPROVED, ClaimStatus.PAID)
@@ -110,12 +112,10 @@ def access_claim(user: Any, pk: int | str) -> Claim:
     return get_object_or_404(claim_list(user=user), pk=pk)
 
 
-def claims_waiting_for(user: Any) -> list[Claim]:
-    """Claims of the staff in the units the user manages that wait for a decision (never
-    the user's own)."""
+def _waiting_for(user: Any) -> QuerySet[Claim] | None:
     paths = managed_unit_paths(user)
     if not paths:
-        return []
+        return None
     qs = (Claim.objects.filter(status=ClaimStatus.SUBMITTED,
                                allowance__scheme__municipality=municipality_of(user))
           .filter(subtree_q(paths, "allowance__employee__unit"))
@@ -124,7 +124,20 @@ def claims_waiting_for(user: Any) -> list[Claim]:
     employee = employee_of(user)
     if employee is not None:
         qs = qs.exclude(allowance__employee=employee)
-    return list(qs.order_by("submitted_at", "pk")[:200])
+    return qs
+
+
+def claims_waiting_for(user: Any) -> list[Claim]:
+    """Claims of the staff in the units the user manages that wait for a decision (never
+    the user's own), oldest first."""
+    qs = _waiting_for(user)
+    return [] if qs is None else list(qs.order_by("submitted_at", "pk")[:200])
+
+
+def claims_waiting_count(user: Any) -> int:
+    """How many claims wait for the user's decision (the navigation's count)."""
+    qs = _waiting_for(user)
+    return 0 if qs is None else qs.count()
 
 
 # -- figures ---------------------------------------------------------------------------
@@ -238,3 +251,42 @@ def spending(user: Any, scheme: AllowanceScheme) -> list[tuple[str, int, Decimal
             .order_by("category"))
     return [(str(labels.get(category, category)), n, to_money(Decimal(str(total))))
             for category, n, total in rows]
+
+
+# -- eligibility ----------------------------------------------------------------------
+
+def rules_of(scheme: AllowanceScheme) -> Rules:
+    return Rules(amount=scheme.amount, period_start=scheme.period_start,
+                 period_end=scheme.period_end, cutoff_date=scheme.cutoff_date,
+                 min_rate=scheme.min_employment_rate,
+                 prorate_by_rate=scheme.prorate_by_rate,
+                 prorate_by_start=scheme.prorate_by_start)
+
+
+def eligible_amounts(scheme: AllowanceScheme, on: date, *, occupations: Sequence[Occupation],
+                     units: Sequence[OrgUnit]) -> list[tuple[int, int, Decimal]]:
+    """(employee id, unit id, amount) of everyone the scheme gives an allowance on ``on``;
+    leavers whom the leaver rule already excludes are left out."""
+    rules = rules_of(scheme)
+    staff = Employee.objects.filter(municipality_id=scheme.municipality_id).filter(
+        employed_q(rules, on), employment_rate__gte=rules.min_rate)
+    if units:
+        staff = staff.filter(subtree_q([u.path for u in units]))
+    if occupations:
+        staff = staff.filter(occupation__in=[o.pk for o in occupations])
+    out = []
+    for pk, unit_id, rate, start, end in staff.values_list(
+            "pk", "unit_id", "employment_rate", "start_date", "end_date").order_by("pk"):
+        if leaves(scheme.leaver_rule, end, on):
+            continue
+        amount = allowance_amount(rules, Decimal(str(rate)), start)
+        if amount > 0:
+            out.append((pk, unit_id, amount))
+    return out
+
+
+def claimed_per_allowance(allowance_ids: Iterable[int]) -> dict[int, Decimal]:
+    """What each allowance has pending, approved or paid."""
+    rows = (Claim.objects.filter(allowance_id__in=list(allowance_ids), status__in=CLAIMED)
+            .values_list("allowance_id").annotate(total=Sum("cost")).order_by())
+    return {pk: to_money(Decimal(str(total))) for pk, total in rows}

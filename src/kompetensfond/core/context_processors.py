@@ -21,9 +21,10 @@ def tenant(request: HttpRequest) -> dict[str, Any]:
 
 
 def _work_count(request: HttpRequest) -> int:
+    from kompetensfond.allowances.selectors import claims_waiting_count
     from kompetensfond.applications.selectors import work_count
 
-    return work_count(request.user)
+    return work_count(request.user) + claims_waiting_count(request.user)
 
 
 def work_queue_of(request: HttpRequest) -> Any:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.forms import DateInput, FilterForm, MoneyFormField
@@ -80,3 +81,12 @@ class ScenarioForm(FilterForm):
 
 class SavedScenarioForm(forms.Form):
     name = TextField(label=_("Save the proposal as"), max_length=120)
+
+
+def scenario_form(user: Any, query: str) -> ScenarioForm:
+    """The simulator's form bound to a saved or given query."""
+    from kompetensfond.core.permissions import municipality_of
+    from kompetensfond.funds.selectors import fund_list
+
+    return ScenarioForm(QueryDict(query), municipality=municipality_of(user),
+                        funds=fund_list(user=user))

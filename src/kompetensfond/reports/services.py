@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
@@ -15,22 +13,15 @@ from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.requests import own_municipality
 from kompetensfond.core.services import service
 from kompetensfond.core.text import require_clean_text
-from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
 
 from .codes import AuditAction, ErrorCode
-from .forms import ScenarioForm
+from .forms import scenario_form
 from .models import SavedScenario
 
 MAX_SAVED = 50  # per municipality
 SCENARIO_FIELDS = ("amount", "years", "occupations", "administrations", "min_rate", "prorate",
                    "fund")
-
-
-def scenario_form(user: Any, query: str) -> ScenarioForm:
-    """The simulator's form bound to a saved or given query."""
-    return ScenarioForm(QueryDict(query), municipality=municipality_of(user),
-                        funds=fund_list(user=user))
 
 
 @service

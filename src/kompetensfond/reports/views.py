@@ -31,7 +31,7 @@ from kompetensfond.core.requests import (
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
 
-from .forms import ReportFilterForm, SavedScenarioForm, ScenarioForm
+from .forms import ReportFilterForm, SavedScenarioForm, ScenarioForm, scenario_form
 from .models import SavedScenario
 from .scenario import ScenarioSpec, allowance_scenario
 from .selectors import (
@@ -50,7 +50,7 @@ from .selectors import (
     report_funds,
     uptake,
 )
-from .services import scenario_delete, scenario_form, scenario_save
+from .services import scenario_delete, scenario_save
 from .tables import COUNT, DATE, MONEY, PERCENT, TIMES, Column, Table
 
 EXPORTS = (*TABLE_EXPORTS, "pdf")

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from kompetensfond.allowances.services import schemes_daily
+from kompetensfond.allowances.daily import schemes_daily
 from kompetensfond.core.actors import SYSTEM
 from kompetensfond.core.money import format_money
 
