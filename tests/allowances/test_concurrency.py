@@ -6,46 +6,26 @@ barrier and queue on the allowance's row lock (claims) and the fund's (approvals
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from kompetensfond.allowances.models import Claim, ClaimStatus
 from kompetensfond.allowances.selectors import scheme_figures
 from kompetensfond.allowances.services import claim_approve, claim_submit
-from kompetensfond.core.errors import ConflictError
 from kompetensfond.ledger.balances import differences
 
+from ..concurrency import at_once
 from .conftest import Staff, claim_input
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _at_once(count: int, action) -> list[str]:  # type: ignore[no-untyped-def]
-    start = threading.Barrier(count)
-
-    def client(n: int) -> str:
-        start.wait()
-        try:
-            action(n)
-            return "ok"
-        except ConflictError as exc:
-            return str(exc.code)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as executor:
-        return list(executor.map(client, range(count)))
 
 
 def test_claims_sent_at_once_never_exceed_the_allowance(staff: Staff) -> None:
     scheme = staff.scheme()
     allowance = staff.allowance(scheme, staff.anna)  # 10 000 kr
 
-    results = _at_once(8, lambda n: claim_submit(actor=staff.anna_user, allowance=allowance,
+    results = at_once(8, lambda n: claim_submit(actor=staff.anna_user, allowance=allowance,
                                                  data=claim_input("3000.00")))
 
     assert results.count("ok") == 3  # 9 000 kr; a fourth would make 12 000
@@ -53,7 +33,7 @@ def test_claims_sent_at_once_never_exceed_the_allowance(staff: Staff) -> None:
     assert Claim.objects.filter(allowance=allowance).count() == 3
 
     claims = list(Claim.objects.filter(allowance=allowance))
-    approvals = _at_once(3, lambda n: claim_approve(actor=staff.manager, claim=claims[n]))
+    approvals = at_once(3, lambda n: claim_approve(actor=staff.manager, claim=claims[n]))
     assert approvals == ["ok"] * 3
     figures = scheme_figures(scheme)
     assert figures.approved == Decimal("9000.00")

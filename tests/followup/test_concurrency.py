@@ -6,46 +6,26 @@ barrier and queue on the application's and the fund's row locks."""
 
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from kompetensfond.applications.models import Status
-from kompetensfond.core.errors import ConflictError
 from kompetensfond.followup.models import Payment
 from kompetensfond.followup.services import payment_register
 from kompetensfond.ledger.balances import differences
 from kompetensfond.ledger.selectors import fund_balance
+from tests.concurrency import at_once
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True),
               pytest.mark.usefixtures("ssyk")]
-
-
-def _at_once(count: int, pay) -> list[str]:  # type: ignore[no-untyped-def]
-    start = threading.Barrier(count)
-
-    def client(n: int) -> str:
-        start.wait()
-        try:
-            pay(n)
-            return "ok"
-        except ConflictError as exc:
-            return str(exc.code)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as executor:
-        return list(executor.map(client, range(count)))
 
 
 def test_ten_payments_at_once_never_pay_more_than_is_committed(world) -> None:
     application = world.decided("400000.00").application  # 400 000 kr committed
     before = fund_balance(world.fund)
 
-    results = _at_once(10, lambda n: payment_register(
+    results = at_once(10, lambda n: payment_register(
         actor=world.officer, application=application, amount="150000.00", on=world.today,
         voucher=f"V{n}"))
 
@@ -63,7 +43,7 @@ def test_ten_payments_at_once_never_pay_more_than_is_committed(world) -> None:
 def test_one_voucher_sent_twice_at_once_is_booked_once(world) -> None:
     application = world.decided("400000.00").application
 
-    results = _at_once(2, lambda n: payment_register(
+    results = at_once(2, lambda n: payment_register(
         actor=world.officer, application=application, amount="1000.00", on=world.today,
         voucher="R-2026-0042"))
 

@@ -61,8 +61,12 @@ def test_each_posting_moves_the_stored_figures_with_the_entries(fund, municipali
               for m in LedgerMonthTotal.objects.filter(fund=fund)}
     assert months[(AccountKind.COMMITTED, pot.pk, date(2024, 3, 1))] == Decimal("120000.00")
     assert months[(AccountKind.DISBURSED, pot.pk, date(2024, 4, 1))] == Decimal("0.00")
-    units = {(u.kind, u.unit_key): u.amount for u in LedgerUnitTotal.objects.filter(fund=fund)}
-    assert units[(AccountKind.COMMITTED, unit.pk)] == Decimal("120000.00")
+    units = {(u.kind, u.unit_key, u.month): u.amount
+             for u in LedgerUnitTotal.objects.filter(fund=fund)}
+    assert units[(AccountKind.COMMITTED, unit.pk, date(2024, 3, 1))] == Decimal("120000.00")
+    # paid and corrected in April: nothing moved that month, on either account
+    assert units[(AccountKind.COMMITTED, unit.pk, date(2024, 4, 1))] == Decimal("0.00")
+    assert units[(AccountKind.DISBURSED, unit.pk, date(2024, 4, 1))] == Decimal("0.00")
     balance = fund_balance(fund)
     assert (balance.capital, balance.unearmarked, balance.earmarked, balance.committed) == (
         Decimal("1000000.00"), Decimal("700000.00"), Decimal("180000.00"),

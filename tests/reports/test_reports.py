@@ -167,3 +167,51 @@ def test_the_stored_figures_give_what_the_entries_give(grants, by) -> None:
         (r.label, r.granted, r.paid) for r in summed.rows]
     assert (whole.granted, whole.paid) == (summed.granted, summed.paid)
     assert whole.rows  # something to compare
+
+
+def test_periods_of_whole_and_part_months_give_what_the_entries_give(grants) -> None:
+    """A period's whole months are read from the stored totals per unit and month, its
+    part months from the entries: for every shape of period the same as summing all the
+    entries."""
+    from datetime import date, timedelta
+
+    from kompetensfond.core.actors import SYSTEM
+    from kompetensfond.ledger.services import Subject, commitment_create, disbursement_create
+    from kompetensfond.reports.selectors import (
+        MoneySum,
+        _add,
+        _entries,
+        used_per_unit,
+        whole_months,
+    )
+
+    world = grants[0]
+    y = world.today.year - 1
+    days = [date(y, 1, 31), date(y, 2, 1), date(y, 2, 15), date(y, 2, 28), date(y, 3, 31),
+            date(y, 4, 1), date(y, 12, 31)]
+    for n, on in enumerate(days):
+        subject = Subject("test.grant", str(n))
+        unit = world.unit if n % 2 else world.administration
+        commitment_create(actor=SYSTEM, fund=world.fund, amount=f"{1000 + n}.00",
+                          subject=subject, text="t", on=on, org_unit=unit)
+        disbursement_create(actor=SYSTEM, fund=world.fund, amount="100.00", subject=subject,
+                            text="p", on=on + timedelta(days=1), org_unit=unit)
+    funds = report_funds(world.officer)
+    periods = [(date(y, 1, 1), date(y, 12, 31)), (date(y, 1, 31), date(y, 2, 1)),
+               (date(y, 2, 1), date(y, 2, 28)), (date(y, 1, 15), date(y, 3, 31)),
+               (date(y, 2, 2), date(y, 4, 1)), (None, date(y, 2, 14)), (date(y, 2, 16), None),
+               (date(y, 2, 15), date(y, 2, 15)), (date(y, 1, 15), date(y, 2, 10)),
+               (date(y, 3, 1), date(y, 3, 31)), (date(y, 12, 1), date(y + 1, 1, 31))]
+    for start, end in periods:
+        expected: dict = {}
+        for row in _entries(funds, start, end).values("transaction__org_unit_id",
+                                                      "account__kind")\
+                .annotate(total=MoneySum("amount")).order_by():
+            _add(expected, row["transaction__org_unit_id"], row["account__kind"],
+                 row["total"])
+        assert used_per_unit(funds, start, end) == expected, (start, end)
+    assert whole_months(date(y, 1, 15), date(y, 2, 10)) is None
+    assert whole_months(date(y, 1, 1), date(y, 1, 31)) == (date(y, 1, 1), date(y, 1, 1))
+    assert whole_months(date(y, 1, 2), date(y, 3, 30)) == (date(y, 2, 1), date(y, 2, 1))
+    assert whole_months(None, date(y, 12, 31)) == (None, date(y, 12, 1))
+    assert whole_months(date(y, 12, 2), None) == (date(y + 1, 1, 1), None)

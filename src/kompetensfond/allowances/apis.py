@@ -149,14 +149,8 @@ class AllowanceSchemeViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
         units = list(OrgUnit.objects.filter(municipality=municipality, pk__in=data["units"]))
         if len(units) != len(set(data["units"])):
             raise serializers.ValidationError({"units": ["Okänd enhet."]})
-        scheme = scheme_create(actor=actor_of(request), fund=fund, data=SchemeInput(
-            name=data["name"], amount=data["amount"], period_start=data["period_start"],
-            period_end=data["period_end"], expiry_date=data["expiry_date"],
-            cutoff_date=data["cutoff_date"], earmark=earmark, occupations=occupations,
-            units=units, min_employment_rate=data["min_employment_rate"],
-            prorate_by_rate=data["prorate_by_rate"],
-            prorate_by_start=data["prorate_by_start"], leaver_rule=data["leaver_rule"],
-            decision_reference=data["decision_reference"]))
+        scheme = scheme_create(actor=actor_of(request), fund=fund, data=SchemeInput.of(
+            {**data, "earmark": earmark, "occupations": occupations, "units": units}))
         return Response(SchemeSerializer(scheme).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: AllowanceSerializer(many=True)})
@@ -262,25 +256,26 @@ class ClaimViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  # t
             receipt=receipt.read(6 * 1024 * 1024)))
         return Response(ClaimSerializer(claim).data, status=status.HTTP_201_CREATED)
 
+    def _decide(self, request: Request, pk: str, decide: Any) -> Response:
+        body = ClaimDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        claim = decide(actor_of(request), access_claim(request.user, pk),
+                       body.validated_data["comment"])
+        return Response(ClaimSerializer(claim).data)
+
     @extend_schema(request=ClaimDecisionSerializer, responses={200: ClaimSerializer})
     @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def approve(self, request: Request, pk: str) -> Response:
         """The employee's manager approves: the cost is committed in the ledger."""
-        body = ClaimDecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        claim = claim_approve(actor=actor_of(request), claim=access_claim(request.user, pk),
-                              comment=body.validated_data["comment"])
-        return Response(ClaimSerializer(claim).data)
+        return self._decide(request, pk, lambda actor, claim, comment: claim_approve(
+            actor=actor, claim=claim, comment=comment))
 
     @extend_schema(request=ClaimDecisionSerializer, responses={200: ClaimSerializer})
     @action(detail=True, methods=["post"], parser_classes=[JSONParser])
     def reject(self, request: Request, pk: str) -> Response:
         """The employee's manager rejects, with the reason in ``comment``."""
-        body = ClaimDecisionSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        claim = claim_reject(actor=actor_of(request), claim=access_claim(request.user, pk),
-                             reason=body.validated_data["comment"])
-        return Response(ClaimSerializer(claim).data)
+        return self._decide(request, pk, lambda actor, claim, comment: claim_reject(
+            actor=actor, claim=claim, reason=comment))
 
     @extend_schema(request=ClaimPaymentSerializer, responses={200: ClaimSerializer})
     @action(detail=True, methods=["post"], parser_classes=[JSONParser])

@@ -9,10 +9,11 @@ claims sent at once are checked one after the other against what is left."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -111,6 +112,16 @@ class SchemeInput:
     prorate_by_start: bool = True
     leaver_rule: str = LeaverRule.KEEP
     decision_reference: str = ""
+
+    @classmethod
+    def of(cls, data: Mapping[str, Any]) -> SchemeInput:
+        """From a form's or a serializer's cleaned data with the same names."""
+        names = {f.name for f in fields(cls)}
+        values = {name: data[name] for name in names if name in data}
+        values["occupations"] = list(values.get("occupations", ()))
+        values["units"] = list(values.get("units", ()))
+        values["min_employment_rate"] = values.get("min_employment_rate") or 0
+        return cls(**values)
 
 
 def _checked_scheme(fund: Fund, data: SchemeInput) -> AllowanceScheme:

@@ -80,17 +80,6 @@ def scheme_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         "can_create": bool(can_manage_funds(request.user, own_municipality(request.user)))})
 
 
-def _scheme_input(data: dict[str, Any]) -> SchemeInput:
-    return SchemeInput(
-        name=data["name"], amount=data["amount"], period_start=data["period_start"],
-        period_end=data["period_end"], expiry_date=data["expiry_date"],
-        cutoff_date=data["cutoff_date"], earmark=data["earmark"],
-        occupations=list(data["occupations"]), units=list(data["units"]),
-        min_employment_rate=data["min_employment_rate"] or 0,
-        prorate_by_rate=data["prorate_by_rate"], prorate_by_start=data["prorate_by_start"],
-        leaver_rule=data["leaver_rule"], decision_reference=data["decision_reference"])
-
-
 @login_required
 def scheme_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = own_municipality(request.user)
@@ -107,10 +96,10 @@ def scheme_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             if "preview" in request.POST:
                 preview = scheme_preview(actor=request.user, fund=data["fund"],
-                                         data=_scheme_input(data))
+                                         data=SchemeInput.of(data))
             else:
                 scheme = scheme_create(actor=request.user, fund=data["fund"],
-                                       data=_scheme_input(data))
+                                       data=SchemeInput.of(data))
                 messages.success(request, _("The scheme has been created and its allowances "
                                             "reserved in the fund."))
                 return redirect("allowances:scheme", scheme.pk)

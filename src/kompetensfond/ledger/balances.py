@@ -1,5 +1,5 @@
 """The stored figures of the ledger: each account's balance and the fund's totals per
-(account kind, earmark, month) and per (account kind, unit).
+(account kind, earmark, month) and per (account kind, unit, month).
 
 ``lock_and_post()`` takes the fund lock and adds one transaction's entries to them; the
 ledger services call it in the transaction that writes the entries, and nothing else
@@ -39,7 +39,7 @@ MONTHS = LedgerMonthTotal._meta.db_table
 UNITS = LedgerUnitTotal._meta.db_table
 
 MonthKey = tuple[int, str, int, date]  # fund, kind, earmark (0: none), first of the month
-UnitKey = tuple[int, str, int]  # fund, kind, unit (0: none)
+UnitKey = tuple[int, str, int, date]  # fund, kind, unit (0: none), first of the month
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def lock_and_post(fund_id: int, earmark_id: int | None, on: date, unit_id: int |
     month = first_of_month(on)
     accounts = _summed((p.account_id, p.amount) for p in postings)
     months = _summed(((fund_id, p.kind, p.earmark_id or 0, month), p.amount) for p in postings)
-    units = _summed(((fund_id, p.kind, unit_id or 0), p.amount) for p in postings)
+    units = _summed(((fund_id, p.kind, unit_id or 0, month), p.amount) for p in postings)
     if connection.vendor == "postgresql":
         return _lock_and_post_postgresql(fund_id, earmark_id, accounts, months, units)
     with connection.cursor() as cursor:
@@ -118,7 +118,7 @@ def _lock_and_post_postgresql(fund_id: int, earmark_id: int | None,
 
 
 MONTH_KEY = ("fund_id", "kind", "earmark_key", "month")
-UNIT_KEY = ("fund_id", "kind", "unit_key")
+UNIT_KEY = ("fund_id", "kind", "unit_key", "month")
 
 
 def _add_to_totals_sql(table: str, keys: Sequence[str], rows: int) -> str:
@@ -140,9 +140,9 @@ def _post_in_python(accounts: dict[int, Decimal], months: dict[MonthKey, Decimal
         for (fund_id, kind, earmark, month), amount in months.items():
             _add_row(cursor, MONTHS, {"fund_id": fund_id, "kind": kind,
                                       "earmark_key": earmark, "month": month}, amount)
-        for (fund_id, kind, unit), amount in units.items():
-            _add_row(cursor, UNITS, {"fund_id": fund_id, "kind": kind, "unit_key": unit},
-                     amount)
+        for (fund_id, kind, unit, month), amount in units.items():
+            _add_row(cursor, UNITS, {"fund_id": fund_id, "kind": kind, "unit_key": unit,
+                                     "month": month}, amount)
     return balances
 
 
@@ -188,9 +188,11 @@ def expected_month_totals(fund_id: int | None = None) -> dict[MonthKey, Decimal]
 
 def expected_unit_totals(fund_id: int | None = None) -> dict[UnitKey, Decimal]:
     rows = (_entries(fund_id)
-            .values_list("account__fund_id", "account__kind", "transaction__org_unit_id")
+            .values_list("account__fund_id", "account__kind", "transaction__org_unit_id",
+                         TruncMonth("transaction__date"))
             .annotate(total=MoneySum("amount")).order_by())
-    return _summed(((fund, kind, unit or 0), total) for fund, kind, unit, total in rows)
+    return _summed(((fund, kind, unit or 0, _as_date(month)), total)
+                   for fund, kind, unit, month, total in rows)
 
 
 def _as_date(value: Any) -> date:
@@ -208,7 +210,7 @@ def stored_unit_totals(fund_id: int | None = None) -> dict[UnitKey, Decimal]:
     rows = LedgerUnitTotal.objects.all()
     if fund_id is not None:
         rows = rows.filter(fund_id=fund_id)
-    return _summed(((r.fund_id, r.kind, r.unit_key), r.amount) for r in rows)
+    return _summed(((r.fund_id, r.kind, r.unit_key, r.month), r.amount) for r in rows)
 
 
 def stored_balances(fund_id: int | None = None) -> dict[int, Decimal]:
@@ -262,5 +264,6 @@ def rebuild(fund_id: int) -> None:
         units = expected_unit_totals(fund_id)
         if units:
             cursor.executemany(
-                f"INSERT INTO {UNITS} (fund_id, kind, unit_key, amount) VALUES (%s, %s, %s, %s)",
+                f"INSERT INTO {UNITS} (fund_id, kind, unit_key, month, amount) "
+                "VALUES (%s, %s, %s, %s, %s)",
                 [(*key, str(amount)) for key, amount in units.items()])

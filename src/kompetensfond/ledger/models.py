@@ -7,7 +7,7 @@ PostgreSQL); a mistake is corrected by a reversing transaction. Balances are sum
 So that no check or page has to sum a fund's whole history, the ledger services keep three
 figures up to date in the same transaction as the entries, under the fund lock: each
 account's ``balance``, the fund's totals per account kind, earmark and month
-(``LedgerMonthTotal``) and per account kind and unit (``LedgerUnitTotal``). Nothing else
+(``LedgerMonthTotal``) and per account kind, unit and month (``LedgerUnitTotal``). Nothing else
 writes them (the ORM refuses to update these rows), and ``kompetensfond ledger-check``
 recomputes all three from the entries and reports any difference.
 """
@@ -179,22 +179,24 @@ class LedgerMonthTotal(AppendOnlyModel):
 
 
 class LedgerUnitTotal(AppendOnlyModel):
-    """The sum of a fund's entries of one account kind for one unit (0: none): use per
-    unit and administration without reading the entries."""
+    """The sum of a fund's entries of one account kind for one unit (0: none) booked in
+    one month: use per unit and administration, for all time or for a period of whole
+    months, without reading the entries."""
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=12, choices=AccountKind.choices)
     unit_key = models.PositiveIntegerField(default=0)
+    month = models.DateField()
     amount = MoneyField(default=0)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["fund", "kind", "unit_key"],
-                                    name="ledger_unit_total_unique"),
+            models.UniqueConstraint(fields=["fund", "kind", "unit_key", "month"],
+                                    name="ledger_unit_month_total_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.fund_id} {self.kind} {self.unit_key}: {self.amount}"
+        return f"{self.fund_id} {self.kind} {self.unit_key} {self.month}: {self.amount}"
 
 
 class SieAccount(models.Model):

@@ -165,8 +165,8 @@ def _dashboard_rows(fund: Fund) -> tuple[list[tuple[str, int | None, date, Decim
               LedgerMonthTotal.objects.filter(fund=fund)
               .values_list("kind", "earmark_key", "month", "amount")]
     units = [(kind, unit or None, amount) for kind, unit, amount in
-             LedgerUnitTotal.objects.filter(fund=fund)
-             .values_list("kind", "unit_key", "amount")]
+             LedgerUnitTotal.objects.filter(fund=fund).values_list("kind", "unit_key")
+             .annotate(total=MoneySum("amount")).order_by()]
     return months, units
 
 

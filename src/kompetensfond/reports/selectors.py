@@ -88,21 +88,59 @@ def _whole_period(start: date | None, end: date | None) -> bool:
     return start is None and end is None
 
 
+def whole_months(start: date | None, end: date | None
+                 ) -> tuple[date | None, date | None] | None:
+    """The first and last month (as first days) that lie wholly in start–end (None: open
+    ended), or None when no whole month does."""
+    first = start
+    if start is not None and start.day != 1:
+        first = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    last = None if end is None else date(end.year, end.month, 1)
+    if end is not None and (end + timedelta(days=1)).day != 1:  # not a month's last day
+        last = date(end.year - (end.month == 1), (end.month - 2) % 12 + 1, 1)
+    if first is not None and last is not None and first > last:
+        return None
+    return first, last
+
+
 def used_per_unit(funds: QuerySet[Fund], start: date | None,
                    end: date | None) -> dict[int | None, list[Decimal]]:
-    """[granted, paid] per unit the money was booked on (None: the whole organisation)."""
-    per_unit: dict[int | None, list[Decimal]] = {}
-    if _whole_period(start, end):
-        from kompetensfond.ledger.models import LedgerUnitTotal
+    """[granted, paid] per unit the money was booked on (None: the whole organisation).
 
-        for row in LedgerUnitTotal.objects.filter(fund__in=funds, kind__in=USED)\
-                .values("unit_key", "kind").annotate(total=MoneySum("amount")).order_by():
+    Whole months come from the ledger's stored totals per unit and month (kept by the
+    ledger services with the entries, checked against them); only the days of a period
+    that begin or end inside a month are summed from the entries."""
+    from kompetensfond.ledger.models import LedgerUnitTotal
+
+    per_unit: dict[int | None, list[Decimal]] = {}
+    months = whole_months(start, end)
+    edges: list[tuple[date | None, date | None]] = [(start, end)]
+    if months is not None:
+        first, last = months
+        totals = LedgerUnitTotal.objects.filter(fund__in=funds, kind__in=USED)
+        if first is not None:
+            totals = totals.filter(month__gte=first)
+        if last is not None:
+            totals = totals.filter(month__lte=last)
+        for row in totals.values("unit_key", "kind").annotate(total=MoneySum("amount"))\
+                .order_by():
             _add(per_unit, row["unit_key"] or None, row["kind"], row["total"])
-        return per_unit
-    for row in _entries(funds, start, end).values("transaction__org_unit_id", "account__kind")\
-            .annotate(total=MoneySum("amount")).order_by():
-        _add(per_unit, row["transaction__org_unit_id"], row["account__kind"], row["total"])
+        edges = []
+        if start is not None and first is not None and first != start:
+            edges.append((start, first - timedelta(days=1)))  # before the first whole month
+        if end is not None and last is not None and _month_end(last) != end:
+            edges.append((_month_end(last) + timedelta(days=1), end))
+    for edge_start, edge_end in edges:
+        for row in _entries(funds, edge_start, edge_end)\
+                .values("transaction__org_unit_id", "account__kind")\
+                .annotate(total=MoneySum("amount")).order_by():
+            _add(per_unit, row["transaction__org_unit_id"], row["account__kind"],
+                 row["total"])
     return per_unit
+
+
+def _month_end(month: date) -> date:
+    return date(month.year + (month.month == 12), month.month % 12 + 1, 1) - timedelta(days=1)
 
 
 def _used_totals(funds: QuerySet[Fund], start: date | None,
