@@ -26,7 +26,7 @@ from kompetensfond.core.actors import Actor, user_or_none
 from kompetensfond.core.errors import ConflictError, ValidationError, check_dates
 from kompetensfond.core.money import format_money, positive_amount
 from kompetensfond.core.permissions import ALLOW, check
-from kompetensfond.core.services import service
+from kompetensfond.core.services import nothing_written, service
 from kompetensfond.core.text import require_clean_text
 from kompetensfond.followup.models import Payment
 from kompetensfond.followup.rules import MAX_VOUCHER, voucher_text
@@ -190,8 +190,6 @@ def scheme_preview(*, actor: Actor, fund: Fund, data: SchemeInput,
                    on: date | None = None) -> SchemePreview:
     """What creating the scheme would do (eligible employees, total, what is available),
     nothing written."""
-    from kompetensfond.core.services import nothing_written
-
     check(can_manage_funds(actor, fund.municipality))
     scheme = _checked_scheme(fund, data)
     rows = eligible_amounts(scheme, on or timezone.localdate(),
@@ -205,7 +203,9 @@ def scheme_preview(*, actor: Actor, fund: Fund, data: SchemeInput,
 def scheme_create(*, actor: Actor, fund: Fund, data: SchemeInput,
                   on: date | None = None) -> AllowanceScheme:
     """Create the scheme, give every eligible employee their allowance and reserve the
-    total in the fund's ledger, or refuse (naming the amount missing) and write nothing."""
+    total in the fund's ledger, or refuse (naming the amount missing) and write nothing.
+    The check of what is available is for the message; the guarantee is the ledger's,
+    which refuses the reservation under the fund's lock if another took the money first."""
     check(can_manage_funds(actor, fund.municipality))
     on = on or timezone.localdate()
     scheme = _checked_scheme(fund, data)
