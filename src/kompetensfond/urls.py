@@ -2,7 +2,7 @@ from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -12,7 +12,8 @@ from drf_spectacular.views import (
 from rest_framework.routers import DefaultRouter
 
 from kompetensfond.allowances.apis import AllowanceSchemeViewSet, ClaimViewSet
-from kompetensfond.applications.apis import ApplicationViewSet, MeetingViewSet
+from kompetensfond.applications.apis import ApplicationViewSet, MeetingViewSet, PortfolioApi
+from kompetensfond.core.api_support import ID_PATTERN
 from kompetensfond.core.apis import MeApi
 from kompetensfond.followup.apis import FollowUpViewSet, PaymentViewSet
 from kompetensfond.funds.apis import FundViewSet
@@ -55,6 +56,8 @@ api_v1 = [
     path("reports/uptake/", UptakeApi.as_view(), name="report-uptake"),
     path("reports/central/", CentralApi.as_view(), name="report-central"),
     path("reports/forecast/", ForecastApi.as_view(), name="report-forecast"),
+    re_path(rf"^funds/(?P<pk>{ID_PATTERN})/portfolio/$", PortfolioApi.as_view(),
+            name="fund-portfolio"),
     path("scenarios/allowance/", AllowanceScenarioApi.as_view(), name="scenario-allowance"),
     path("public/<slug:slug>/register/", PublicRegisterApi.as_view(),
          name="public-register"),

@@ -217,3 +217,40 @@ def test_a_proposal_rests_on_a_submitted_assessment(world, panel, fund_admin) ->
                           amount=None, reason="")
     b.refresh_from_db()
     assert b.status == Status.RECOMMENDED
+
+
+def test_the_ranking_page_and_the_api_propose_a_selection(client, api_client, panel,
+                                                          fund_admin) -> None:
+    a, b, c = panel["apps"]
+    for application, fit in ((a, 2), (b, 5), (c, 4)):
+        reviewers_assign(actor=fund_admin, application=application, reviewers=[panel["bertil"]])
+        review = Review.objects.get(application=application)
+        conflict_declare(actor=panel["bertil"], review=review, conflict=False)
+        review_submit(actor=panel["bertil"], review=review,
+                      scores={panel["fit"].pk: fit, panel["equality"].pk: 3})
+    url = reverse("applications:ranking", args=[panel["fund"].pk])
+    client.force_login(fund_admin)
+    # whole applications only: B and C (200 000 of the 300 000 left), as the ranking
+    page = client.get(url, {"propose": "1", "objective": "total", "min_share": "100"})
+    text = page.content.decode()
+    assert "Föreslaget: 2 beslut, 200\xa0000,00\xa0kr" in text
+    # down to half of what is asked: A gets 100 000 as well, all the money is used
+    api_client.force_authenticate(fund_admin)
+    response = api_client.post(reverse("fund-portfolio", args=[panel["fund"].pk]),
+                               {"min_share": "50"}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert {g["application"]: g["amount"] for g in body["grants"]} == {
+        a.pk: "100000.00", b.pk: "150000.00", c.pk: "50000.00"}
+    assert body["value"] == "9.38"  # 4.50 + 3.75 + 2.25 / 2
+    assert body["greedy"]["value"] == "8.25"
+    assert body["rules"][0]["binding"] is True  # the money outside the earmarks
+    # nothing was decided or written
+    assert {x.status for x in (a, b, c)} == {Status.SUBMITTED}
+    bad = api_client.post(reverse("fund-portfolio", args=[panel["fund"].pk]),
+                          {"min_share": "150"}, format="json")
+    assert bad.status_code == 400
+    assert client.get(url, {"propose": "1", "min_gender": "abc"}).status_code == 200
+    api_client.force_authenticate(panel["bertil"])  # a reviewer does not see the money
+    assert api_client.post(reverse("fund-portfolio", args=[panel["fund"].pk]), {},
+                           format="json").status_code == 403

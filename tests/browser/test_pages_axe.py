@@ -66,7 +66,9 @@ def test_every_page_of_each_role_has_no_axe_violations(page: Page, live_server, 
         pages += ["/ansokningar/ny/", f"/ansokningar/{demo_town.application.pk}/andra/"]
     if role in LEDGER_ROLES:
         txn = fund.transactions.first()
-        pages += [f"/ansokningar/fond/{fund.pk}/rangordning/", "/ansokningar/sammantraden/",
+        pages += [f"/ansokningar/fond/{fund.pk}/rangordning/",
+                  f"/ansokningar/fond/{fund.pk}/rangordning/?propose=1&min_share=50",
+                  "/ansokningar/sammantraden/",
                   f"/ansokningar/sammantraden/{demo_town.meeting.pk}/",
                   f"/fonder/{fund.pk}/huvudbok/", f"/fonder/{fund.pk}/huvudbok/?kind=commitment",
                   f"/fonder/{fund.pk}/huvudbok/{txn.pk}/", "/rapporter/",

@@ -9,11 +9,12 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from kompetensfond.core.api_support import ID_PATTERN, id_field, people_field
 from kompetensfond.core.models import User
@@ -413,3 +414,68 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  #
         body.is_valid(raise_exception=True)
         run(meeting, dict(body.validated_data))
         return self._respond(meeting)
+
+
+class PortfolioOptionsSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    objective = serializers.ChoiceField(choices=["total", "per_krona"], default="total")
+    min_share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0,  # type: ignore[arg-type]
+                                         max_value=100, default=100)  # type: ignore[arg-type]
+    max_share = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0,  # type: ignore[arg-type]
+                                         max_value=100, required=False, allow_null=True,  # type: ignore[arg-type]
+                                         default=None)
+    min_share_group = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0,  # type: ignore[arg-type]
+                                               max_value=100, required=False,  # type: ignore[arg-type]
+                                               allow_null=True, default=None)
+    cover_strategies = serializers.BooleanField(default=False)
+    min_shortage = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0,  # type: ignore[arg-type]
+                                            max_value=100, required=False, allow_null=True,  # type: ignore[arg-type]
+                                            default=None)
+    min_gender = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0,  # type: ignore[arg-type]
+                                          max_value=100, required=False, allow_null=True,  # type: ignore[arg-type]
+                                          default=None)
+
+
+PortfolioSerializer = inline_serializer("Portfolio", {
+    "feasible": serializers.BooleanField(), "value": serializers.CharField(),
+    "total": serializers.CharField(),
+    "grants": inline_serializer("PortfolioGrant", {
+        "application": serializers.IntegerField(), "requested": serializers.CharField(),
+        "amount": serializers.CharField(), "score": serializers.CharField()}, many=True),
+    "rules": inline_serializer("PortfolioRule", {
+        "rule": serializers.CharField(), "binding": serializers.BooleanField(),
+        "cost": serializers.CharField()}, many=True),
+    "conflicts": serializers.ListField(child=serializers.CharField()),
+    "greedy": inline_serializer("PortfolioGreedy", {
+        "value": serializers.CharField(), "total": serializers.CharField(),
+        "breaks": serializers.ListField(child=serializers.CharField())})})
+
+
+class PortfolioApi(APIView):
+    @extend_schema(request=PortfolioOptionsSerializer, responses={200: PortfolioSerializer})
+    def post(self, request: Request, pk: str) -> Response:
+        """A proposed selection of the fund's assessed applications under the given rules,
+        with what each rule costs and the greedy ranking beside it. Advice only: nothing is
+        decided or written."""
+        from kompetensfond.funds.selectors import access_fund
+
+        from .views.review import portfolio_view_model
+
+        fund = access_fund(request.user, pk)
+        check(can_view_ledger(request.user))
+        body = PortfolioOptionsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        model = portfolio_view_model(fund, dict(body.validated_data))
+        proposal = model["proposal"]
+        return Response({
+            "feasible": proposal.feasible, "value": str(proposal.value),
+            "total": as_api_string(proposal.total),
+            "grants": [{"application": application.pk,
+                        "requested": as_api_string(candidate.amount),
+                        "amount": as_api_string(amount), "score": str(candidate.score)}
+                       for application, candidate, amount in model["grants"]],
+            "rules": [{"rule": label, "binding": cost.binding, "cost": str(cost.cost)}
+                      for label, cost in model["costs"]],
+            "conflicts": model["conflicts"],
+            "greedy": {"value": str(proposal.greedy_value),
+                       "total": as_api_string(model["greedy_total"]),
+                       "breaks": model["greedy_breaks"]}})

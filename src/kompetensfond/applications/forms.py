@@ -298,3 +298,25 @@ class MeetingFilterForm(FilterForm):
     def __init__(self, *args: Any, bodies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+
+
+def _percent(label: Any, **kwargs: Any) -> forms.DecimalField:
+    return forms.DecimalField(label=label, min_value=0, max_value=100, max_digits=5,
+                              decimal_places=2, required=False, **kwargs)
+
+
+class PortfolioForm(FilterForm):
+    """The rules the optimiser keeps ("Föreslå urval" on the ranking page)."""
+
+    objective = forms.ChoiceField(
+        label=_("Maximise"), initial="total",
+        choices=[("total", _("the sum of the weighted scores of the grants")),
+                 ("per_krona", _("the weighted score per krona granted"))])
+    min_share = _percent(_("Part grants down to (per cent of what is asked)"), initial=100,
+                         help_text=_("100: each application whole or not at all."))
+    max_share = _percent(_("Each administration at most (per cent of what is granted)"))
+    min_share_group = _percent(_("Each administration at least (per cent of what is granted)"))
+    cover_strategies = forms.BooleanField(label=_("Every strategy of the plan at least once"),
+                                          required=False)
+    min_shortage = _percent(_("Participants in shortage occupations at least (per cent)"))
+    min_gender = _percent(_("Participants of each gender at least (per cent)"))

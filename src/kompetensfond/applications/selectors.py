@@ -3,6 +3,7 @@ unit subtree."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -13,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kompetensfond.core.money import MoneyField, MoneySum
 from kompetensfond.core.permissions import municipality_of, reads_whole_municipality
@@ -416,3 +418,70 @@ def work_count(user: Any) -> int:
         total += pending.filter(reviewer=user, application__municipality=municipality,
                                 application__status=Status.IN_REVIEW).count()
     return total
+
+
+# -- the portfolio optimiser's data ------------------------------------------------------
+
+PORTFOLIO_COSTS_UP_TO = 300  # candidates: what each rule costs is solved again per rule
+
+
+def portfolio_input(fund: Any, options: dict[str, Any]) -> tuple[list[Any], Any, dict[str, str]]:
+    """The assessed applications of the ranking as the optimiser's candidates, the fund's
+    rules from ``options`` (the ranking page's form), and a Swedish label per rule key."""
+    from kompetensfond.ledger.selectors import earmark_available, fund_balance
+    from kompetensfond.organisation.models import OrgUnit
+
+    from .portfolio import Candidate, Rules
+
+    rows, _available = ranking(fund)
+    scored = [r for r in rows if r.score is not None and r.requested > 0]
+    guideline = guideline_of(fund)
+    plan = guideline.plan if guideline is not None else None
+    shortage = set(plan.shortage_occupations.values_list("pk", flat=True)) \
+        if plan is not None else set()
+    ids = [r.application.pk for r in scored]
+    strategies: dict[int, set[int]] = defaultdict(set)
+    for application_id, strategy_id in Application.strategies.through.objects.filter(
+            application_id__in=ids).values_list("application_id", "strategy_id"):
+        strategies[application_id].add(strategy_id)
+    targets: dict[int, set[int]] = defaultdict(set)
+    for application_id, occupation_id in Application.occupations.through.objects.filter(
+            application_id__in=ids).values_list("application_id", "occupation_id"):
+        targets[application_id].add(occupation_id)
+    roots = {int(r.application.unit.path.strip("/").split("/")[0]) for r in scored}
+    names = dict(OrgUnit.objects.filter(pk__in=roots).values_list("pk", "name"))
+    min_share = Decimal(options.get("min_share") or 100) / 100
+    candidates = [Candidate(
+        key=a.pk, amount=r.requested, score=r.score or Decimal(0), pot=a.earmark_id,
+        group=names.get(int(a.unit.path.strip("/").split("/")[0]), ""),
+        strategies=frozenset(strategies[a.pk]), participants=a.participants,
+        shortage=bool(targets[a.pk] & shortage), women=a.participants_women,
+        men=a.participants_men, min_share=min_share)
+        for r in scored for a in [r.application]]
+    available: dict[int | None, Decimal] = {None: fund_balance(fund).unearmarked}
+    for earmark in fund.earmarks.all():
+        available[earmark.pk] = earmark_available(earmark)
+    groups = sorted({c.group for c in candidates})
+    most, least = options.get("max_share"), options.get("min_share_group")
+    rules = Rules(
+        available=available, objective=options.get("objective") or "total",
+        group_max={g: Decimal(most) / 100 for g in groups} if most is not None else {},
+        group_min={g: Decimal(least) / 100 for g in groups} if least else {},
+        cover_strategies=bool(options.get("cover_strategies")),
+        min_shortage=Decimal(options["min_shortage"]) / 100
+        if options.get("min_shortage") else None,
+        min_gender=Decimal(options["min_gender"]) / 100 if options.get("min_gender") else None)
+    labels = {"money:None": _("Money outside the earmarks"),
+              "strategies": _("Every strategy of the plan at least once"),
+              "shortage": _("Participants in shortage occupations at least %(n)s %%")
+              % {"n": options.get("min_shortage")},
+              "gender": _("At least %(n)s %% of the participants of each gender")
+              % {"n": options.get("min_gender")}}
+    for earmark in fund.earmarks.all():
+        labels[f"money:{earmark.pk}"] = _("Money in %(name)s") % {"name": earmark.name}
+    for group in groups:
+        labels[f"group_max:{group}"] = _("%(name)s at most %(n)s %% of what is granted") % {
+            "name": group, "n": most}
+        labels[f"group_min:{group}"] = _("%(name)s at least %(n)s %% of what is granted") % {
+            "name": group, "n": least}
+    return candidates, rules, labels

@@ -3,6 +3,9 @@ scores, the fund's criteria and its ranking."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -18,10 +21,23 @@ from kompetensfond.funds.permissions import can_view_funds
 from kompetensfond.funds.selectors import access_fund
 from kompetensfond.ledger.permissions import can_view_ledger
 
-from ..forms import AssignForm, ConflictForm, CriterionForm, ReasonForm, ScoreForm
-from ..models import Criterion, Review
+from ..forms import (
+    AssignForm,
+    ConflictForm,
+    CriterionForm,
+    PortfolioForm,
+    ReasonForm,
+    ScoreForm,
+)
+from ..models import Application, Criterion, Review
 from ..permissions import can_handle_applications
-from ..selectors import access_application, ranking
+from ..portfolio import propose
+from ..selectors import (
+    PORTFOLIO_COSTS_UP_TO,
+    access_application,
+    portfolio_input,
+    ranking,
+)
 from ..services import (
     conflict_clear,
     conflict_declare,
@@ -110,5 +126,31 @@ def ranking_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund = access_fund(request.user, pk)
     check(can_view_ledger(request.user))
     rows, available = ranking(fund)
-    return render(request, "applications/ranking.html", {
-        "fund": fund, "rows": rows, "available": available})
+    form = PortfolioForm(request.GET if "propose" in request.GET else None)
+    context: dict[str, Any] = {"fund": fund, "rows": rows, "available": available,
+                               "portfolio_form": form}
+    if form.is_bound and form.is_valid():
+        context["proposal"] = portfolio_view_model(fund, form.cleaned_data)
+    return render(request, "applications/ranking.html", context)
+
+
+def portfolio_view_model(fund: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """The optimiser's proposal for the ranking page (and the API): the grants with their
+    applications, what each rule costs, the greedy ranking beside it."""
+    candidates, rules, labels = portfolio_input(fund, options)
+    proposal = propose(candidates, rules,
+                       with_costs=len(candidates) <= PORTFOLIO_COSTS_UP_TO)
+    applications = {a.pk: a for a in Application.objects.filter(
+        pk__in=[c.key for c in candidates]).select_related("unit")}
+    scores = {c.key: c for c in candidates}
+    return {
+        "proposal": proposal,
+        "grants": [(applications[key], scores[key], amount)
+                   for key, amount in sorted(proposal.grants.items(),
+                                             key=lambda kv: -scores[kv[0]].score)],
+        "costs": [(labels.get(c.rule, c.rule), c) for c in proposal.costs],
+        "conflicts": [labels.get(key, key) for key in proposal.conflicts],
+        "greedy_breaks": [labels.get(key, key) for key in proposal.greedy_breaks],
+        "greedy_total": sum(proposal.greedy.values(), Decimal(0)),
+        "candidates": len(candidates),
+    }
