@@ -248,3 +248,41 @@ def test_pdfs_and_meetings_are_not_for_other_municipalities(client, world,
     with pytest.raises(PermissionDenied):
         agenda_item_add(actor=outsider, meeting=meeting, application=application)
     assert not AgendaItem.objects.exists()
+
+
+def test_the_decision_basis_carries_the_proposed_selection(client, world) -> None:
+    from kompetensfond.applications.models import Review
+    from kompetensfond.applications.services import (
+        application_recommend,
+        conflict_declare,
+        criterion_create,
+        review_submit,
+        reviewers_assign,
+    )
+
+    meeting = meeting_create(actor=world.secretary, body=world.body, on=world.today)
+    # proposed before the fund had criteria: no score, not among the candidates
+    unassessed = world.recommended("30000.00", title="Obedömd")
+    agenda_item_add(actor=world.secretary, meeting=meeting, application=unassessed)
+    client.force_login(world.secretary)
+    url = reverse("applications:decision-basis", args=[meeting.pk])
+    assert "Inga ärenden på dagordningen är bedömda ännu." in pdf_text(client.get(url).content)
+    criterion = criterion_create(actor=world.officer, fund=world.fund, name="Strategi",
+                                 weight=1)
+    for title, amount, score in (("Undersköterskeutbildning", "123456.50", 4),
+                                 ("Psykoskurs", "45000.00", 3)):
+        application = world.submitted(amount, title=title)
+        reviewers_assign(actor=world.officer, application=application,
+                         reviewers=[world.reviewer])
+        review = Review.objects.get(application=application)
+        conflict_declare(actor=world.reviewer, review=review, conflict=False)
+        review_submit(actor=world.reviewer, review=review, scores={criterion.pk: score})
+        application_recommend(actor=world.officer, application=application,
+                              outcome=Outcome.GRANTED, amount=None, reason="")
+        agenda_item_add(actor=world.secretary, meeting=meeting, application=application)
+    basis = pdf_text(client.get(url).content)
+    assert "Beslutsstöd: förslag till urval" in basis
+    assert "Undersköterskeutbildning: 123 456,50 kr" in basis
+    assert "Psykoskurs: 45 000,00 kr" in basis
+    assert "Summa 168 456,50 kr" in basis
+    assert "Obedömd:" not in basis  # not assessed: not among the candidates
