@@ -130,3 +130,20 @@ def test_what_each_rule_costs_and_partial_grants() -> None:
     assert costs["group_max:Äldre"].cost == D("3.00")
     assert proposal.greedy == {1: D(600_000), 2: D(400_000)}
     assert proposal.greedy_breaks == ["group_max:Äldre"]
+
+
+def test_past_the_time_limit_the_best_set_found_is_marked_not_proven(monkeypatch) -> None:
+    import numpy as np
+
+    from kompetensfond.applications import portfolio
+
+    class TimedOut:  # what milp answers when its time limit ends the search
+        status = 1
+        x = np.array([1.0, 0.0])
+
+    monkeypatch.setattr(portfolio, "milp", lambda *args, **kwargs: TimedOut())
+    candidates = [Candidate(1, D(100_000), D(4)), Candidate(2, D(100_000), D(3))]
+    proposal = propose(candidates, Rules(available={None: D(150_000)}), with_costs=False)
+    assert proposal.feasible
+    assert not proposal.proven
+    assert proposal.grants == {1: D(100_000)}

@@ -237,12 +237,13 @@ def test_the_ranking_page_and_the_api_propose_a_selection(client, api_client, pa
     # down to half of what is asked: A gets 100 000 as well, all the money is used
     api_client.force_authenticate(fund_admin)
     response = api_client.post(reverse("fund-portfolio", args=[panel["fund"].pk]),
-                               {"min_share": "50"}, format="json")
+                               {"min_share": "50", "costs": True}, format="json")
     assert response.status_code == 200, response.json()
     body = response.json()
     assert {g["application"]: g["amount"] for g in body["grants"]} == {
         a.pk: "100000.00", b.pk: "150000.00", c.pk: "50000.00"}
     assert body["value"] == "9.38"  # 4.50 + 3.75 + 2.25 / 2
+    assert body["proven"] is True
     assert body["greedy"]["value"] == "8.25"
     assert body["rules"][0]["binding"] is True  # the money outside the earmarks
     # nothing was decided or written

@@ -427,6 +427,9 @@ class PortfolioOptionsSerializer(serializers.Serializer):  # type: ignore[type-a
                                                max_value=100, required=False,  # type: ignore[arg-type]
                                                allow_null=True, default=None)
     cover_strategies = serializers.BooleanField(default=False)
+    costs = serializers.BooleanField(default=False, help_text=(
+        "Also work out what each rule costs: one solve more per rule (at most 300 "
+        "applications)."))
     min_shortage = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0,  # type: ignore[arg-type]
                                             max_value=100, required=False, allow_null=True,  # type: ignore[arg-type]
                                             default=None)
@@ -436,7 +439,8 @@ class PortfolioOptionsSerializer(serializers.Serializer):  # type: ignore[type-a
 
 
 PortfolioSerializer = inline_serializer("Portfolio", {
-    "feasible": serializers.BooleanField(), "value": serializers.CharField(),
+    "feasible": serializers.BooleanField(), "proven": serializers.BooleanField(),
+    "value": serializers.CharField(),
     "total": serializers.CharField(),
     "grants": inline_serializer("PortfolioGrant", {
         "application": serializers.IntegerField(), "requested": serializers.CharField(),
@@ -467,7 +471,8 @@ class PortfolioApi(APIView):
         model = portfolio_view_model(fund, dict(body.validated_data))
         proposal = model["proposal"]
         return Response({
-            "feasible": proposal.feasible, "value": str(proposal.value),
+            "feasible": proposal.feasible, "proven": proposal.proven,
+            "value": str(proposal.value),
             "total": as_api_string(proposal.total),
             "grants": [{"application": application.pk,
                         "requested": as_api_string(candidate.amount),

@@ -320,3 +320,5 @@ class PortfolioForm(FilterForm):
                                           required=False)
     min_shortage = _percent(_("Participants in shortage occupations at least (per cent)"))
     min_gender = _percent(_("Participants of each gender at least (per cent)"))
+    costs = forms.BooleanField(label=_("Also work out what each rule costs (takes longer)"),
+                               required=False)

@@ -35,6 +35,7 @@ from scipy.sparse import coo_array
 
 TOTAL, PER_KRONA = "total", "per_krona"
 TOLERANCE = 1e-6
+TIME_LIMIT = 10.0  # seconds per solve: past it, the best set found, marked as not proven
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class RuleCost:
 @dataclass
 class Proposal:
     feasible: bool
+    proven: bool  # the optimum is proven (False: the best found within the time limit)
     grants: dict[int, Decimal]  # candidate key → amount (whole kronor)
     value: Decimal  # the objective
     costs: list[RuleCost] = field(default_factory=list)
@@ -125,13 +127,68 @@ def value_of(candidate: Candidate, share: float, objective: str) -> float:
     return weight * share
 
 
-def _solve(candidates: Sequence[Candidate], rules: Rules) -> tuple[bool, list[float]]:
-    """(feasible, share granted per candidate) at the proven optimum. The constraint
+def _solve(candidates: Sequence[Candidate], rules: Rules) -> tuple[bool, list[float], bool]:
+    """(feasible, share granted per candidate) at the proven optimum.
+
+    First each pot alone, with its money only: those problems are independent, and
+    together they are a relaxation of the whole (the other rules dropped). When their
+    combined answer keeps every rule it is optimal for the whole problem too; otherwise
+    the whole model is solved. Measured on 2,000 applications in 10 frames: 0.47 s against
+    1.2–2.5 s for the whole model (``benchmarks/portfolio.py``)."""
+    pots = {cand.pot for cand in candidates}
+    if len(pots) > 1:
+        money_only = Rules(available=rules.available, objective=rules.objective)
+        shares = [0.0] * len(candidates)
+        proven = True
+        for pot in pots:
+            indexes = [i for i, cand in enumerate(candidates) if cand.pot == pot]
+            _ok, part, exact = _solve_model([candidates[i] for i in indexes], money_only)
+            proven = proven and exact
+            for i, share in zip(indexes, part, strict=True):
+                shares[i] = share
+        if _keeps(candidates, shares, rules):
+            return True, shares, proven
+    return _solve_model(candidates, rules)
+
+
+def _keeps(candidates: Sequence[Candidate], shares: Sequence[float], rules: Rules) -> bool:
+    """Whether granting ``shares`` keeps every rule but money (which each pot kept)."""
+    eps = 1e-6
+    granted = [float(c.amount) * x for c, x in zip(candidates, shares, strict=True)]
+    total = sum(granted)
+    for group, share in rules.group_min.items():
+        if sum(g for c, g in zip(candidates, granted, strict=True) if c.group == group) \
+                < float(share) * total - eps * max(total, 1):
+            return False
+    for group, share in rules.group_max.items():
+        if sum(g for c, g in zip(candidates, granted, strict=True) if c.group == group) \
+                > float(share) * total + eps * max(total, 1):
+            return False
+    chosen = [c for c, x in zip(candidates, shares, strict=True) if x > eps]
+    if rules.cover_strategies and not _coverable(candidates) <= {
+            s for c in chosen for s in c.strategies}:
+        return False
+    people = sum(c.participants * x for c, x in zip(candidates, shares, strict=True))
+    if rules.min_shortage and sum(c.participants * x for c, x in zip(
+            candidates, shares, strict=True) if c.shortage) \
+            < float(rules.min_shortage) * people - eps:
+        return False
+    if rules.min_gender:
+        for attr in ("women", "men"):
+            if sum(getattr(c, attr) * x for c, x in zip(candidates, shares, strict=True)) \
+                    < float(rules.min_gender) * people - eps:
+                return False
+    return True
+
+
+def _solve_model(candidates: Sequence[Candidate], rules: Rules
+                 ) -> tuple[bool, list[float], bool]:
+    """The whole model, solved to proven optimum. The constraint
     matrix is sparse: most rows touch one or two candidates (a dense one of 2,000
     applications took 1.8 s to build and pass)."""
     n = len(candidates)
     if n == 0:
-        return True, []
+        return True, [], True
     # money in thousands of kronor: HiGHS works on numbers of like size
     amount = [float(c.amount) / 1000 for c in candidates]
     # variables: y_0..y_{n-1} (granted or not, binary) and, for each candidate that may be
@@ -189,12 +246,13 @@ def _solve(candidates: Sequence[Candidate], rules: Rules) -> tuple[bool, list[fl
     integrality = np.concatenate([np.ones(n), np.zeros(len(partial))])
     result = milp(cost, constraints=LinearConstraint(matrix, lower, upper),
                   integrality=integrality, bounds=Bounds(0, 1),
-                  options={"mip_rel_gap": 0, "presolve": True})
-    if result.status != 0 or result.x is None:
-        return False, [0.0] * n
+                  options={"mip_rel_gap": 0, "presolve": True, "time_limit": TIME_LIMIT})
+    if result.x is None or result.status not in (0, 1):  # 1: the time limit, a set found
+        return False, [0.0] * n, result.status != 1
     chosen = [round(float(v)) for v in result.x[:n]]
     shares = [max(0.0, min(1.0, float(result.x[share_col[i]]))) for i in range(n)]
-    return True, [s if y else 0.0 for s, y in zip(shares, chosen, strict=True)]
+    return True, [s if y else 0.0 for s, y in zip(shares, chosen, strict=True)], \
+        result.status == 0
 
 
 def _amounts(candidates: Sequence[Candidate], shares: Sequence[float]) -> dict[int, Decimal]:
@@ -278,9 +336,9 @@ def propose(candidates: Sequence[Candidate], rules: Rules, *,
             with_costs: bool = True) -> Proposal:
     """The best set under ``rules``, what each rule costs, and the greedy ranking's set on
     the same data beside it."""
-    feasible, shares = _solve(candidates, rules)
+    feasible, shares, proven = _solve(candidates, rules)
     grants = _amounts(candidates, shares) if feasible else {}
-    proposal = Proposal(feasible=feasible, grants=grants,
+    proposal = Proposal(feasible=feasible, proven=proven, grants=grants,
                         value=value(candidates, grants, rules.objective))
     proposal.greedy = greedy(candidates, rules)
     proposal.greedy_value = value(candidates, proposal.greedy, rules.objective)
@@ -290,7 +348,7 @@ def propose(candidates: Sequence[Candidate], rules: Rules, *,
     keys = rule_keys(rules, candidates)
     if not feasible or (not grants and has_money):
         for key in keys:  # which rule, dropped alone, lets something be granted
-            ok, others = _solve(candidates, _without(rules, key))
+            ok, others, _exact = _solve(candidates, _without(rules, key))
             if ok and _amounts(candidates, others):
                 proposal.conflicts.append(key)
         if not proposal.conflicts:
@@ -300,13 +358,13 @@ def propose(candidates: Sequence[Candidate], rules: Rules, *,
         unlimited = sum((c.amount for c in candidates), Decimal(0))
         for pot in sorted({c.pot for c in candidates}, key=lambda p: (p is not None, p or 0)):
             more = replace(rules, available={**rules.available, pot: unlimited})
-            ok, others = _solve(candidates, more)
+            ok, others, _exact = _solve(candidates, more)
             freed = value(candidates, _amounts(candidates, others), rules.objective) \
                 if ok else proposal.value
             cost = max(freed - proposal.value, Decimal(0))
             proposal.costs.append(RuleCost(f"money:{pot}", cost > Decimal("0.005"), cost))
         for key in keys:
-            ok, others = _solve(candidates, _without(rules, key))
+            ok, others, _exact = _solve(candidates, _without(rules, key))
             freed = value(candidates, _amounts(candidates, others), rules.objective) \
                 if ok else proposal.value
             cost = max(freed - proposal.value, Decimal(0))
