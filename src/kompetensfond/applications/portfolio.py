@@ -153,32 +153,10 @@ def _solve(candidates: Sequence[Candidate], rules: Rules) -> tuple[bool, list[fl
 
 def _keeps(candidates: Sequence[Candidate], shares: Sequence[float], rules: Rules) -> bool:
     """Whether granting ``shares`` keeps every rule but money (which each pot kept)."""
-    eps = 1e-6
-    granted = [float(c.amount) * x for c, x in zip(candidates, shares, strict=True)]
-    total = sum(granted)
-    for group, share in rules.group_min.items():
-        if sum(g for c, g in zip(candidates, granted, strict=True) if c.group == group) \
-                < float(share) * total - eps * max(total, 1):
-            return False
-    for group, share in rules.group_max.items():
-        if sum(g for c, g in zip(candidates, granted, strict=True) if c.group == group) \
-                > float(share) * total + eps * max(total, 1):
-            return False
-    chosen = [c for c, x in zip(candidates, shares, strict=True) if x > eps]
-    if rules.cover_strategies and not _coverable(candidates) <= {
-            s for c in chosen for s in c.strategies}:
-        return False
-    people = sum(c.participants * x for c, x in zip(candidates, shares, strict=True))
-    if rules.min_shortage and sum(c.participants * x for c, x in zip(
-            candidates, shares, strict=True) if c.shortage) \
-            < float(rules.min_shortage) * people - eps:
-        return False
-    if rules.min_gender:
-        for attr in ("women", "men"):
-            if sum(getattr(c, attr) * x for c, x in zip(candidates, shares, strict=True)) \
-                    < float(rules.min_gender) * people - eps:
-                return False
-    return True
+    grants = {c.key: c.amount * Decimal(repr(x))
+              for c, x in zip(candidates, shares, strict=True) if x > TOLERANCE}
+    return not [rule for rule in breaks(candidates, grants, rules)
+                if not rule.startswith("money:")]
 
 
 def _solve_model(candidates: Sequence[Candidate], rules: Rules
