@@ -147,3 +147,14 @@ def test_past_the_time_limit_the_best_set_found_is_marked_not_proven(monkeypatch
     assert proposal.feasible
     assert not proposal.proven
     assert proposal.grants == {1: D(100_000)}
+
+
+def test_a_pot_is_never_overspent_by_the_solvers_float_tolerance() -> None:
+    from kompetensfond.applications.portfolio import _amounts
+
+    candidates = [Candidate(1, D("150000.01"), D(4)), Candidate(2, D("150000.00"), D(3))]
+    # whole grants the solver may accept within its tolerance: 300 000,01 in a pot of
+    # 300 000,00; in Decimal the least valued grant is left out
+    assert _amounts(candidates, [1.0, 1.0], {None: D("300000.00")}) == {1: D("150000.01")}
+    assert _amounts(candidates, [1.0, 1.0], {None: D("300000.01")}) == {
+        1: D("150000.01"), 2: D("150000.00")}

@@ -40,7 +40,7 @@ def selections_for(agenda: list[Any]) -> list[dict[str, Any]]:
         titles[item.application_id] = item.application.title
     out = []
     for fund in funds.values():
-        candidates, rules, _labels = portfolio_input(fund, {})
+        candidates, rules, _labels, _applications = portfolio_input(fund, {})
         mine = [c for c in candidates if c.key in titles]
         proposal = propose(mine, rules, with_costs=False)
         out.append({"fund": fund, "assessed": len(mine), "proposal": proposal,

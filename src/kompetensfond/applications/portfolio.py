@@ -118,12 +118,18 @@ def _coverable(candidates: Sequence[Candidate]) -> set[int]:
     return {s for c in candidates for s in c.strategies}
 
 
+def _solver_kkr(amount: Decimal) -> float:
+    """Money as the solver takes it: HiGHS computes in doubles, and works best on numbers
+    of like size, so thousands of kronor. Only coefficients cross this line; every amount
+    proposed, summed or compared is Decimal (``_amounts``, ``value``, ``breaks``)."""
+    return float(amount / 1000)
+
+
 def value_of(candidate: Candidate, share: float, objective: str) -> float:
-    """The objective's coefficient (per krona: in thousands of kronor, as the solver's
-    money)."""
+    """The objective's coefficient for the solver (per krona: in thousands of kronor)."""
     weight = float(candidate.score)
     if objective == PER_KRONA:
-        weight *= float(candidate.amount) / 1000
+        weight *= _solver_kkr(candidate.amount)
     return weight * share
 
 
@@ -168,7 +174,7 @@ def _solve_model(candidates: Sequence[Candidate], rules: Rules
     if n == 0:
         return True, [], True
     # money in thousands of kronor: HiGHS works on numbers of like size
-    amount = [float(c.amount) / 1000 for c in candidates]
+    amount = [_solver_kkr(c.amount) for c in candidates]
     # variables: y_0..y_{n-1} (granted or not, binary) and, for each candidate that may be
     # granted in part, x (the share granted); a whole-only candidate's share is its y.
     # (One variable instead of two for those halves the rows HiGHS has to carry.)
@@ -201,7 +207,7 @@ def _solve_model(candidates: Sequence[Candidate], rules: Rules
         add([(share_col[i], 1.0), (i, -1.0)], -np.inf, 0.0)
     for pot in {cand.pot for cand in candidates}:
         add([(share_col[i], amount[i]) for i, cand in enumerate(candidates) if cand.pot == pot],
-            -np.inf, float(rules.available.get(pot, Decimal(0))) / 1000)
+            -np.inf, _solver_kkr(rules.available.get(pot, Decimal(0))))
     for group, share in rules.group_min.items():
         add([(share_col[i], amount[i] * ((cand.group == group) - float(share)))
              for i, cand in enumerate(candidates)], 0.0, np.inf)
@@ -233,8 +239,12 @@ def _solve_model(candidates: Sequence[Candidate], rules: Rules
         result.status == 0
 
 
-def _amounts(candidates: Sequence[Candidate], shares: Sequence[float]) -> dict[int, Decimal]:
-    """Whole kronor, rounded down (a pot is never overspent by rounding)."""
+def _amounts(candidates: Sequence[Candidate], shares: Sequence[float],
+             available: dict[int | None, Decimal]) -> dict[int, Decimal]:
+    """The solver's shares as amounts in Decimal: a part grant in whole kronor, rounded
+    down; then each pot summed in Decimal, and while the solver's float tolerance (a
+    fraction of an öre) would overspend it, the least valued grant of the pot is left out.
+    A pot is never overspent."""
     out = {}
     for cand, share in zip(candidates, shares, strict=True):
         if share <= TOLERANCE:
@@ -242,6 +252,12 @@ def _amounts(candidates: Sequence[Candidate], shares: Sequence[float]) -> dict[i
         granted = cand.amount if share >= 1 - TOLERANCE else min(
             cand.amount, (cand.amount * Decimal(repr(share))).quantize(Decimal(1), ROUND_DOWN))
         out[cand.key] = granted
+    for pot in {cand.pot for cand in candidates}:
+        mine = sorted((c for c in candidates if c.pot == pot and c.key in out),
+                      key=lambda c: (c.score, -c.key))
+        limit = available.get(pot, Decimal(0))
+        while mine and sum((out[c.key] for c in mine), Decimal(0)) > limit:
+            del out[mine.pop(0).key]
     return out
 
 
@@ -315,7 +331,7 @@ def propose(candidates: Sequence[Candidate], rules: Rules, *,
     """The best set under ``rules``, what each rule costs, and the greedy ranking's set on
     the same data beside it."""
     feasible, shares, proven = _solve(candidates, rules)
-    grants = _amounts(candidates, shares) if feasible else {}
+    grants = _amounts(candidates, shares, rules.available) if feasible else {}
     proposal = Proposal(feasible=feasible, proven=proven, grants=grants,
                         value=value(candidates, grants, rules.objective))
     proposal.greedy = greedy(candidates, rules)
@@ -327,24 +343,22 @@ def propose(candidates: Sequence[Candidate], rules: Rules, *,
     if not feasible or (not grants and has_money):
         for key in keys:  # which rule, dropped alone, lets something be granted
             ok, others, _exact = _solve(candidates, _without(rules, key))
-            if ok and _amounts(candidates, others):
+            if ok and _amounts(candidates, others, rules.available):
                 proposal.conflicts.append(key)
         if not proposal.conflicts:
             proposal.conflicts = keys
         return proposal
-    if with_costs:
+    if with_costs:  # solved again without each limit: the score it costs
         unlimited = sum((c.amount for c in candidates), Decimal(0))
-        for pot in sorted({c.pot for c in candidates}, key=lambda p: (p is not None, p or 0)):
-            more = replace(rules, available={**rules.available, pot: unlimited})
-            ok, others, _exact = _solve(candidates, more)
-            freed = value(candidates, _amounts(candidates, others), rules.objective) \
-                if ok else proposal.value
-            cost = max(freed - proposal.value, Decimal(0))
-            proposal.costs.append(RuleCost(f"money:{pot}", cost > Decimal("0.005"), cost))
-        for key in keys:
-            ok, others, _exact = _solve(candidates, _without(rules, key))
-            freed = value(candidates, _amounts(candidates, others), rules.objective) \
-                if ok else proposal.value
+        relaxed = [(f"money:{pot}", replace(rules, available={**rules.available,
+                                                               pot: unlimited}))
+                   for pot in sorted({c.pot for c in candidates},
+                                     key=lambda p: (p is not None, p or 0))]
+        relaxed += [(key, _without(rules, key)) for key in keys]
+        for key, other in relaxed:
+            ok, others, _exact = _solve(candidates, other)
+            freed = value(candidates, _amounts(candidates, others, other.available),
+                          rules.objective) if ok else proposal.value
             cost = max(freed - proposal.value, Decimal(0))
             proposal.costs.append(RuleCost(key, cost > Decimal("0.005"), cost))
     return proposal

@@ -425,15 +425,17 @@ def work_count(user: Any) -> int:
 PORTFOLIO_COSTS_UP_TO = 300  # candidates: what each rule costs is solved again per rule
 
 
-def portfolio_input(fund: Any, options: dict[str, Any]) -> tuple[list[Any], Any, dict[str, str]]:
+def portfolio_input(fund: Any, options: dict[str, Any]
+                    ) -> tuple[list[Any], Any, dict[str, str], dict[int, Application]]:
     """The assessed applications of the ranking as the optimiser's candidates, the fund's
-    rules from ``options`` (the ranking page's form), and a Swedish label per rule key."""
-    from kompetensfond.ledger.selectors import earmark_available, fund_balance
+    rules from ``options`` (the ranking page's form), a Swedish label per rule key, and
+    the applications by id (as the ranking read them, with their units)."""
+    from kompetensfond.ledger.selectors import earmark_available
     from kompetensfond.organisation.models import OrgUnit
 
     from .portfolio import Candidate, Rules
 
-    rows, _available = ranking(fund)
+    rows, unearmarked = ranking(fund)
     scored = [r for r in rows if r.score is not None and r.requested > 0]
     guideline = guideline_of(fund)
     plan = guideline.plan if guideline is not None else None
@@ -458,8 +460,9 @@ def portfolio_input(fund: Any, options: dict[str, Any]) -> tuple[list[Any], Any,
         shortage=bool(targets[a.pk] & shortage), women=a.participants_women,
         men=a.participants_men, min_share=min_share)
         for r in scored for a in [r.application]]
-    available: dict[int | None, Decimal] = {None: fund_balance(fund).unearmarked}
-    for earmark in fund.earmarks.all():
+    earmarks = list(fund.earmarks.all())
+    available: dict[int | None, Decimal] = {None: unearmarked}
+    for earmark in earmarks:
         available[earmark.pk] = earmark_available(earmark)
     groups = sorted({c.group for c in candidates})
     most, least = options.get("max_share"), options.get("min_share_group")
@@ -477,11 +480,11 @@ def portfolio_input(fund: Any, options: dict[str, Any]) -> tuple[list[Any], Any,
               % {"n": options.get("min_shortage")},
               "gender": _("At least %(n)s %% of the participants of each gender")
               % {"n": options.get("min_gender")}}
-    for earmark in fund.earmarks.all():
+    for earmark in earmarks:
         labels[f"money:{earmark.pk}"] = _("Money in %(name)s") % {"name": earmark.name}
     for group in groups:
         labels[f"group_max:{group}"] = _("%(name)s at most %(n)s %% of what is granted") % {
             "name": group, "n": most}
         labels[f"group_min:{group}"] = _("%(name)s at least %(n)s %% of what is granted") % {
             "name": group, "n": least}
-    return candidates, rules, labels
+    return candidates, rules, labels, {r.application.pk: r.application for r in scored}

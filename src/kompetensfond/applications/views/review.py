@@ -29,7 +29,7 @@ from ..forms import (
     ReasonForm,
     ScoreForm,
 )
-from ..models import Application, Criterion, Review
+from ..models import Criterion, Review
 from ..permissions import can_handle_applications
 from ..portfolio import propose
 from ..selectors import (
@@ -137,11 +137,9 @@ def ranking_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def portfolio_view_model(fund: Any, options: dict[str, Any]) -> dict[str, Any]:
     """The optimiser's proposal for the ranking page (and the API): the grants with their
     applications, what each rule costs, the greedy ranking beside it."""
-    candidates, rules, labels = portfolio_input(fund, options)
+    candidates, rules, labels, applications = portfolio_input(fund, options)
     proposal = propose(candidates, rules, with_costs=bool(options.get("costs"))
                        and len(candidates) <= PORTFOLIO_COSTS_UP_TO)
-    applications = {a.pk: a for a in Application.objects.filter(
-        pk__in=[c.key for c in candidates]).select_related("unit")}
     scores = {c.key: c for c in candidates}
     return {
         "proposal": proposal,
