@@ -11,10 +11,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from kompetensfond.core.money import to_money
+from kompetensfond.core.money import MoneySum
 from kompetensfond.core.permissions import (
     check,
     municipality_of,
@@ -72,7 +72,7 @@ def allowance_list(*, user: Any, scheme: AllowanceScheme | None = None, search: 
         qs = qs.filter(unit__path__startswith=unit.path)
     if status:
         qs = qs.filter(status=status)
-    return qs.annotate(claimed=Sum("claims__cost", filter=Q(claims__status__in=CLAIMED)))
+    return qs.annotate(claimed=MoneySum("claims__cost", filter=Q(claims__status__in=CLAIMED)))
 
 
 def access_allowance(user: Any, pk: int | str) -> Allowance:
@@ -83,7 +83,7 @@ def with_remaining(allowances: Any) -> list[Allowance]:
     """The allowances with ``left`` (what can still be claimed) set."""
     out = list(allowances)
     for allowance in out:
-        claimed = to_money(Decimal(str(allowance.claimed or 0)))
+        claimed = allowance.claimed or ZERO
         allowance.left = remaining(allowance.amount, allowance.released, claimed)  # type: ignore[attr-defined]
     return out
 
@@ -172,13 +172,13 @@ class SchemeFigures:
 
 
 def scheme_figures(scheme: AllowanceScheme) -> SchemeFigures:
-    totals = scheme.allowances.aggregate(n=Count("pk"), allocated=Sum("amount"),
-                                         released=Sum("released"))
+    totals = scheme.allowances.aggregate(n=Count("pk"), allocated=MoneySum("amount"),
+                                         released=MoneySum("released"))
     by_status = dict(Claim.objects.filter(allowance__scheme=scheme).values_list("status")
-                     .annotate(total=Sum("cost")).order_by())
+                     .annotate(total=MoneySum("cost")).order_by())
 
-    def money(value: Any) -> Decimal:
-        return to_money(Decimal(str(value or 0)))
+    def money(value: Decimal | None) -> Decimal:
+        return value if value is not None else ZERO
 
     ledger = subject_balance(scheme.fund, *_subject(scheme))
     return SchemeFigures(
@@ -220,7 +220,7 @@ def uptake(user: Any, scheme: AllowanceScheme, by: str) -> list[UptakeRow]:
                          "employee__occupation__name_sv", "employee__occupation__name_en",
                          "employee__gender", "amount", "released"))
     used = dict(Claim.objects.filter(allowance__scheme=scheme, status__in=USED)
-                .values_list("allowance_id").annotate(total=Sum("cost")).order_by())
+                .values_list("allowance_id").annotate(total=MoneySum("cost")).order_by())
     units = units_in(scheme.municipality)
     genders = dict(Gender.choices)
     groups: dict[str, list[Any]] = defaultdict(lambda: [0, ZERO, ZERO, ZERO, 0])
@@ -233,12 +233,12 @@ def uptake(user: Any, scheme: AllowanceScheme, by: str) -> list[UptakeRow]:
             label = f"{code} {name_sv or name_en}" if code else "–"
         else:
             label = str(genders.get(gender, gender))
-        spent = to_money(Decimal(str(used.get(pk) or 0)))
+        spent = used.get(pk) or ZERO
         group = groups[label]
         group[0] += 1
-        group[1] += to_money(Decimal(str(amount)))
+        group[1] += amount
         group[2] += spent
-        group[3] += to_money(Decimal(str(released)))
+        group[3] += released
         group[4] += 0 if spent else 1
     return [UptakeRow(label, *values) for label, values in sorted(groups.items())]
 
@@ -247,9 +247,9 @@ def spending(user: Any, scheme: AllowanceScheme) -> list[tuple[str, int, Decimal
     """What the approved and paid claims were spent on: (kind of cost, claims, amount)."""
     labels = dict(ClaimCategory.choices)
     rows = (claim_list(user=user, scheme=scheme).filter(status__in=USED)
-            .values_list("category").annotate(n=Count("pk"), total=Sum("cost"))
+            .values_list("category").annotate(n=Count("pk"), total=MoneySum("cost"))
             .order_by("category"))
-    return [(str(labels.get(category, category)), n, to_money(Decimal(str(total))))
+    return [(str(labels.get(category, category)), n, total)
             for category, n, total in rows]
 
 
@@ -288,5 +288,5 @@ def eligible_amounts(scheme: AllowanceScheme, on: date, *, occupations: Sequence
 def claimed_per_allowance(allowance_ids: Iterable[int]) -> dict[int, Decimal]:
     """What each allowance has pending, approved or paid."""
     rows = (Claim.objects.filter(allowance_id__in=list(allowance_ids), status__in=CLAIMED)
-            .values_list("allowance_id").annotate(total=Sum("cost")).order_by())
-    return {pk: to_money(Decimal(str(total))) for pk, total in rows}
+            .values_list("allowance_id").annotate(total=MoneySum("cost")).order_by())
+    return dict(rows)
