@@ -162,8 +162,12 @@ def test_reviews_and_meetings_through_the_api(api_client, world) -> None:
          {"outcome": "granted", "meeting_date": world.today.isoformat()})
     approved = post(api_client, "meeting-approve", mid, {})
     assert approved.json()["approved_on"] == world.today.isoformat()
+    # the list counts a meeting's items and decisions; the meeting itself lists them
     meetings = api_client.get(reverse("meeting-list")).json()["results"]
-    assert meetings[0]["decisions"][0]["paragraph"] == 1
+    assert meetings[0]["decisions"] == 1
+    assert meetings[0]["agenda_items"] == 1
+    detail = api_client.get(reverse("meeting-detail", args=[meetings[0]["id"]])).json()
+    assert detail["decisions"][0]["paragraph"] == 1
     # the approved meeting takes nothing more
     refused = post(api_client, "meeting-agenda", mid, {"application": other.pk})
     assert refused.status_code == 409

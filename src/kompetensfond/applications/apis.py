@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -27,7 +27,7 @@ from kompetensfond.ledger.permissions import can_view_ledger
 from kompetensfond.organisation.selectors import body_list, occupation_choices, org_unit_list
 from kompetensfond.plans.models import CostType, Strategy
 
-from .models import Application, Meeting, Outcome
+from .models import Application, Decision, Meeting, Outcome
 from .selectors import (
     access_application,
     application_list,
@@ -177,8 +177,10 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return Application.objects.none()
-        return application_list(user=self.request.user).prefetch_related("budget_lines",
-                                                                          "strategies")
+        # the decision and what its reference names, joined: no query per application
+        return (application_list(user=self.request.user)
+                .select_related("decision__body", "decision__meeting__body")
+                .prefetch_related("budget_lines", "strategies"))
 
     def _respond(self, application: Application, code: int = status.HTTP_200_OK) -> Response:
         fresh = access_application(self.request.user, application.pk)
@@ -346,7 +348,19 @@ class MeetingSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     def get_decisions(self, meeting: Meeting) -> list[dict[str, Any]]:
         return [{"application": d.application_id, "paragraph": d.paragraph,
                  "outcome": d.outcome, "amount": as_api_string(d.amount),
-                 "reference": d.reference} for d in meeting.decisions.order_by("paragraph")]
+                 "reference": d.reference} for d in meeting.decisions.all()]
+
+
+class MeetingSummarySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A meeting in the list: how many items and decisions; the detail has them all (a
+    city's meeting may take hundreds of decisions)."""
+
+    agenda_items = serializers.IntegerField(source="item_count", read_only=True)
+    decisions = serializers.IntegerField(source="decision_count", read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = ["id", "body", "date", "approved_on", "agenda_items", "decisions"]
 
 
 class MeetingCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -372,8 +386,18 @@ class MeetingViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  #
         if getattr(self, "swagger_fake_view", False):
             return Meeting.objects.none()
         check(can_view_ledger(self.request.user))
-        return meeting_list(user=self.request.user).prefetch_related(
-            "decisions__body", "decisions__meeting", "items")
+        meetings = meeting_list(user=self.request.user)
+        if self.action == "list":
+            return meetings.annotate(decision_count=Subquery(
+                Decision.objects.filter(meeting=OuterRef("pk")).order_by()
+                .values("meeting").annotate(n=Count("pk")).values("n")))
+        # the decisions in § order with what their reference names, in one query
+        decisions = Prefetch("decisions", queryset=Decision.objects.select_related(
+            "body", "meeting__body").order_by("paragraph", "pk"))
+        return meetings.prefetch_related(decisions, "items")
+
+    def get_serializer_class(self) -> Any:
+        return MeetingSummarySerializer if self.action == "list" else MeetingSerializer
 
     def _respond(self, meeting: Meeting) -> Response:
         fresh = get_object_or_404(self.get_queryset(), pk=meeting.pk)

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.forms import FilterForm
+from kompetensfond.core.pagination import page_by_ids
 from kompetensfond.core.requests import query_without
 
 from .selectors import audit_action_choices, audit_event_list
@@ -31,7 +31,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
         date_from=filters.get("date_from"),
         date_to=filters.get("date_to"),
     )
-    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page = page_by_ids(events, 50, request.GET.get("page"))
     return render(request, "audit/event_list.html", {
         "form": form, "page": page, "query": query_without(request, "page"),
         "actions": audit_action_choices(user=request.user),

@@ -226,8 +226,10 @@ def administration_use(fund: Fund, per_unit: dict[int | None, dict[str, Decimal]
 def transaction_list(
     fund: Fund, *, kind: str = "", start: date | None = None, end: date | None = None,
     administration: OrgUnit | None = None, earmark_id: int | None = None,
+    with_amounts: bool = True,
 ) -> QuerySet[LedgerTransaction]:
-    """The fund's transactions, newest first, with ``amount`` (the sum moved) annotated."""
+    """The fund's transactions, newest first, with ``amount`` (the sum moved) annotated
+    and what the list shows joined; ``with_amounts=False``: the bare rows (to page)."""
     qs = LedgerTransaction.objects.filter(fund=fund)
     if kind:
         qs = qs.filter(kind=kind)
@@ -239,6 +241,8 @@ def transaction_list(
         qs = qs.filter(org_unit__path__startswith=administration.path)
     if earmark_id:
         qs = qs.filter(earmark_id=earmark_id)
+    if not with_amounts:
+        return qs.order_by("-date", "-pk")
     return (qs.select_related("earmark", "org_unit", "actor", "reverses")
             .annotate(amount=MoneySum("entries__amount", filter=Q(entries__amount__gt=0)))
             .order_by("-date", "-pk"))

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from kompetensfond.core.errors import DomainError
 from kompetensfond.core.exports import TABLE_EXPORTS, table_download
 from kompetensfond.core.forms import add_domain_error, form_page, run_form
+from kompetensfond.core.pagination import page_by_ids
 from kompetensfond.core.permissions import check
 from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality, query_without
 from kompetensfond.funds.permissions import can_manage_funds
@@ -65,7 +65,12 @@ def ledger_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         rows = _export_rows(transactions.iterator(chunk_size=2000))
         return table_download(export, EXPORT_HEADER, rows, name=f"huvudbok-fond-{fund.pk}",
                               sheet="Huvudbok")
-    page = Paginator(transactions, PER_PAGE).get_page(request.GET.get("page"))
+    bare = transaction_list(
+        fund, kind=filters.get("kind") or "", start=filters.get("start"),
+        end=filters.get("end"), administration=filters.get("administration"),
+        earmark_id=earmark.pk if earmark else None, with_amounts=False)
+    page = page_by_ids(transactions, PER_PAGE, request.GET.get("page"),
+                       ids=bare.values_list("pk", flat=True))
     years = range(fund.start_date.year, max(fund.end_date.year, timezone.localdate().year) + 1)
     return render(request, "ledger/ledger_list.html", {
         "fund": fund, "form": form, "page": page, "query": query_without(request, "page", "export"),

@@ -243,7 +243,15 @@ class Employee(models.Model):
                 name="employee_rate_0_100",
             ),
         ]
-        indexes = [models.Index(fields=["municipality", "unit"], name="employee_muni_unit")]
+        indexes = [
+            models.Index(fields=["municipality", "unit"], name="employee_muni_unit"),
+            # the staff list in its order, a page at a time, for one municipality
+            models.Index(fields=["municipality", "last_name", "first_name", "employee_number"],
+                         name="employee_muni_name"),
+            # headcount per occupation and gender for one municipality, from the index alone
+            models.Index(fields=["municipality", "occupation", "gender", "end_date"],
+                         name="employee_muni_occupation"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.employee_number})".strip()

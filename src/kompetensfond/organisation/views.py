@@ -4,7 +4,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from kompetensfond.core.errors import DomainError
 from kompetensfond.core.exports import TABLE_EXPORTS, download, table_download
 from kompetensfond.core.forms import form_page, run_form
+from kompetensfond.core.pagination import page_by_ids
 from kompetensfond.core.permissions import check, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest, own_municipality, query_without
 from kompetensfond.core.uploads import upload_too_large
@@ -152,7 +152,7 @@ def employee_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 for e in employees.iterator(chunk_size=2000))
         return table_download(export, EXPORT_HEADER, rows, name="medarbetare",
                               sheet="Medarbetare")
-    page = Paginator(employees, EMPLOYEES_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_by_ids(employees, EMPLOYEES_PER_PAGE, request.GET.get("page"))
     municipality = municipality_of(request.user)
     return render(request, "organisation/employee_list.html", {
         "form": form, "page": page, "query": query_without(request, "page", "export"),

@@ -7,13 +7,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from kompetensfond.core.exports import TABLE_EXPORTS, table_download
 from kompetensfond.core.models import Role
+from kompetensfond.core.pagination import page_by_ids
 from kompetensfond.core.permissions import check, has_role, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest, query_without
 from kompetensfond.funds.permissions import can_view_funds
@@ -68,7 +68,7 @@ def application_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "decision", "decision__body", "decision__delegate").iterator(chunk_size=2000))
         return table_download(export, EXPORT_HEADER, rows, name="ansokningar",
                               sheet="Ansökningar")
-    page = Paginator(applications, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_by_ids(applications, PER_PAGE, request.GET.get("page"))
     return render(request, "applications/application_list.html", {
         "form": form, "page": page, "query": query_without(request, "page", "export"),
         "sort_query": query_without(request, "page", "export", "sort"),
