@@ -19,6 +19,7 @@ from kompetensfond.core.api_support import id_param
 from kompetensfond.core.models import Municipality
 from kompetensfond.core.money import as_api_string
 from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.core.replica import ReplicaReportsMixin
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.ledger.permissions import can_view_ledger
 
@@ -59,7 +60,7 @@ Row = inline_serializer("DistributionRow", {
     many=True)
 
 
-class DistributionApi(APIView):
+class DistributionApi(ReplicaReportsMixin, APIView):
     @extend_schema(
         parameters=[OpenApiParameter("by", str, enum=list(DIMENSIONS), required=True),
                     OpenApiParameter("fund", int), OpenApiParameter("start", str),
@@ -87,7 +88,7 @@ class DistributionApi(APIView):
                      for r in report.rows]})
 
 
-class GenderApi(APIView):
+class GenderApi(ReplicaReportsMixin, APIView):
     @extend_schema(parameters=[OpenApiParameter("fund", int)],
                    responses=inline_serializer("GenderRow", {
                        "label": serializers.CharField(), "planned": serializers.IntegerField(),
@@ -128,7 +129,7 @@ PERIOD = [OpenApiParameter("fund", int), OpenApiParameter("start", str),
           OpenApiParameter("end", str)]
 
 
-class UptakeApi(APIView):
+class UptakeApi(ReplicaReportsMixin, APIView):
     @extend_schema(parameters=PERIOD, responses=inline_serializer("Uptake", {
         "administrations": UPTAKE_ROW, "units": UPTAKE_ROW,
         "rows": _uptake_schema("UptakeRows", many=True)}))
@@ -142,7 +143,7 @@ class UptakeApi(APIView):
                          "rows": [_uptake_row(r) for r in report.rows]})
 
 
-class CentralApi(APIView):
+class CentralApi(ReplicaReportsMixin, APIView):
     @extend_schema(parameters=PERIOD, responses=inline_serializer("CentralAndUnits", {
         "granted": serializers.CharField(), "organisation_wide": serializers.CharField(),
         "central": serializers.CharField(), "units": serializers.CharField(),
@@ -166,7 +167,7 @@ class CentralApi(APIView):
                                 for r in report.administrations]})
 
 
-class ForecastApi(APIView):
+class ForecastApi(ReplicaReportsMixin, APIView):
     @extend_schema(parameters=[OpenApiParameter("fund", int, required=True)],
                    responses=inline_serializer("Forecast", {
                        "fund": serializers.IntegerField(), "capital": serializers.CharField(),
@@ -207,7 +208,7 @@ class ForecastApi(APIView):
                        for m in report.months]})
 
 
-class AllowanceScenarioApi(APIView):
+class AllowanceScenarioApi(ReplicaReportsMixin, APIView):
     @extend_schema(
         parameters=[OpenApiParameter("amount", str, required=True,
                                      description='Per employee and year, e.g. "10000.00".'),
@@ -273,7 +274,7 @@ def _list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()][:100]
 
 
-class PublicRegisterApi(APIView):
+class PublicRegisterApi(ReplicaReportsMixin, APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
     throttle_classes = [PublicThrottle]

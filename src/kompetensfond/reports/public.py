@@ -27,6 +27,7 @@ from kompetensfond.core.exports import TABLE_EXPORTS, table_download
 from kompetensfond.core.middleware import client_ip
 from kompetensfond.core.models import Municipality
 from kompetensfond.core.money import as_api_string
+from kompetensfond.core.replica import reads_from_replica
 from kompetensfond.plans.models import Strategy
 
 REQUESTS_PER_MINUTE = 60
@@ -147,6 +148,7 @@ def dcat(request: HttpRequest, municipality: Municipality) -> dict[str, Any]:
 
 
 @rate_limited
+@reads_from_replica
 def register_view(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = _municipality(slug)
     rows = register_rows(municipality)
@@ -169,6 +171,7 @@ def register_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @rate_limited
+@reads_from_replica
 def dcat_view(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = _municipality(slug)
     return HttpResponse(json.dumps(dcat(request, municipality), ensure_ascii=False),

@@ -23,6 +23,7 @@ from kompetensfond.core.exports import TABLE_EXPORTS, download, table_download
 from kompetensfond.core.money import format_amount
 from kompetensfond.core.pdf import render_pdf
 from kompetensfond.core.permissions import check, municipality_of
+from kompetensfond.core.replica import reads_from_replica
 from kompetensfond.core.requests import (
     AuthenticatedHttpRequest,
     own_municipality,
@@ -78,6 +79,7 @@ def report_index(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def distribution_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters = _filters(request, list(dimension_labels().items()))
     by = filters.get("by") or "administration"
@@ -106,6 +108,7 @@ def distribution_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def gender_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     rows = gender_report(request.user, report_funds(request.user, filters.get("fund")))
@@ -147,6 +150,7 @@ def table_response(request: AuthenticatedHttpRequest, table: Table, *, form: Any
 
 
 @login_required
+@reads_from_replica
 def uptake_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     report = uptake(request.user, report_funds(request.user, filters.get("fund")),
@@ -183,6 +187,7 @@ def uptake_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def central_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters, by = _filters_by_area(request)
     report = central_and_units(report_funds(request.user, filters.get("fund")),
@@ -218,6 +223,7 @@ def central_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def per_employee_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters, by = _filters_by_area(request)
     rows, total = per_employee(request.user, report_funds(request.user, filters.get("fund")),
@@ -244,6 +250,7 @@ def per_employee_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def forecast_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters = _filters(request, one_fund=True)
     today = timezone.localdate()
@@ -296,6 +303,7 @@ REGISTER_PAGE = 50
 
 
 @login_required
+@reads_from_replica
 def auditor_register_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     funds = report_funds(request.user, filters.get("fund"))
@@ -330,6 +338,7 @@ def auditor_register_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def scenario_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The allowance simulator: a proposal's cost, whom it reaches, and how it compares
     with the fund and with what the target group has received so far."""
@@ -411,6 +420,7 @@ def scenario_delete_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 
 @login_required
+@reads_from_replica
 def scenario_compare_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The saved proposals side by side, each figured against today's staff register and
     ledger; as a page, or a PDF for the decision basis, XLSX or CSV."""

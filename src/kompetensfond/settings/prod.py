@@ -9,7 +9,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 # links in e-mails: required, a production server is never reached at 127.0.0.1:8000
 SITE_URL = env("SITE_URL").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES = {"default": env.db("DATABASE_URL"),
+             **({"replica": env.db("DATABASE_REPLICA_URL")}
+                if env.str("DATABASE_REPLICA_URL", default="") else {})}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # DATABASE_POOL_SIZE > 0 (PostgreSQL): a psycopg connection pool per process instead of
 # persistent connections; size it so that workers × pool ≤ PostgreSQL's max_connections.
@@ -20,6 +22,9 @@ if _POOL and DATABASES["default"]["ENGINE"].endswith("postgresql"):
                                                               "max_size": _POOL}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+if "replica" in DATABASES:  # connected to as the primary is
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
