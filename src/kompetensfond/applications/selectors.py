@@ -30,7 +30,7 @@ from kompetensfond.plans.selectors import guideline_of, rules_of
 
 from .codes import ErrorCode
 from .lifecycle import TRANSITIONS, Transition
-from .models import AgendaItem, Application, Criterion, Review, Status
+from .models import AgendaItem, Application, Criterion, Review, Score, Status
 from .models import BudgetLine as BudgetLineRow
 from .rules import earmark_breaches
 from .scoring import application_score, weighted_mean
@@ -180,13 +180,25 @@ def ranking(fund: Any) -> tuple[list[RankedApplication], Decimal]:
 
     available = fund_balance(fund).unearmarked
     weights = dict(Criterion.objects.filter(fund=fund).values_list("pk", "weight"))
-    applications = with_requested(Application.objects.filter(
-        fund=fund, status__in=[Status.SUBMITTED, Status.IN_REVIEW, Status.RECOMMENDED])
-        .select_related("unit").prefetch_related("reviews__scores"))
+    pending = [Status.SUBMITTED, Status.IN_REVIEW, Status.RECOMMENDED]
+    applications = with_requested(Application.objects.filter(fund=fund, status__in=pending)
+        # only what the ranking shows: a city's fund may have thousands in review
+        .only("pk", "title", "status", "recommendation", "fund_id", "unit__name")
+        .select_related("unit"))
+    # the scores of submitted reviews without a conflict of interest, in one query as
+    # plain values (a prefetch built two querysets per application: 0.2 s for 2,000)
+    scores: dict[int, dict[int, list[tuple[int, int | None]]]] = defaultdict(
+        lambda: defaultdict(list))
+    for application_id, review_id, criterion_id, value in (
+            Score.objects.filter(review__application__fund=fund,
+                                 review__application__status__in=pending,
+                                 review__submitted_at__isnull=False)
+            .exclude(review__conflict=True)
+            .values_list("review__application_id", "review_id", "criterion_id", "value")):
+        scores[application_id][review_id].append((weights[criterion_id], value))
     scored = []
     for application in applications:
-        means = [weighted_mean((weights[s.criterion_id], s.value) for s in r.scores.all())
-                 for r in application.reviews.all() if r.submitted_at and not r.conflict]
+        means = [weighted_mean(pairs) for pairs in scores.get(application.pk, {}).values()]
         requested = requested_amount(application)
         scored.append((application, application_score(means), requested))
     scored.sort(key=lambda row: (row[1] is None, -(row[1] or 0), row[0].pk))

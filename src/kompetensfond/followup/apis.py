@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -16,8 +17,10 @@ from rest_framework.response import Response
 from kompetensfond.applications.selectors import access_application, application_list
 from kompetensfond.core.api_support import ID_PATTERN, id_field, id_param, people_field
 from kompetensfond.core.money import as_api_string
+from kompetensfond.core.permissions import municipality_of
 from kompetensfond.core.requests import actor_of
 from kompetensfond.core.text import ApiTextField
+from kompetensfond.organisation.selectors import visible_unit_paths
 
 from .models import FollowUp, Payment
 from .services import (
@@ -64,8 +67,20 @@ PaymentPreviewSerializer = inline_serializer("PaymentPreview", {
         "row": serializers.IntegerField(), "message": serializers.CharField()}, many=True)})
 
 
-def _visible_applications(user: Any) -> Any:
-    return application_list(user=user).values("pk")
+def _of_visible_applications(qs: QuerySet[Any], user: Any, *, own_column: bool) -> Any:
+    """The rows of applications the user may see: the municipality's, by the row's own
+    municipality column (``own_column``, an index) or its application's; narrowed to the
+    visible applications only for a user who sees part of it (a manager's subtree). An
+    ``IN`` over the whole municipality's applications made the planner read every
+    municipality's rows."""
+    municipality = municipality_of(user)
+    if municipality is None:
+        raise Http404
+    qs = qs.filter(**{"municipality" if own_column else "application__municipality":
+                      municipality})
+    if visible_unit_paths(user) is not None:
+        qs = qs.filter(application__in=application_list(user=user).values("pk"))
+    return qs
 
 
 @extend_schema(parameters=[OpenApiParameter("application", int, required=False)])
@@ -78,7 +93,8 @@ class PaymentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):  #
     def get_queryset(self) -> QuerySet[Payment]:
         if getattr(self, "swagger_fake_view", False):
             return Payment.objects.none()
-        qs = Payment.objects.filter(application__in=_visible_applications(self.request.user))
+        qs = _of_visible_applications(Payment.objects.all(), self.request.user,
+                                      own_column=True)
         application = id_param(self.request.query_params, "application")
         if application is not None:
             qs = qs.filter(application_id=application)
@@ -184,7 +200,8 @@ class FollowUpViewSet(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
     def get_queryset(self) -> QuerySet[FollowUp]:
         if getattr(self, "swagger_fake_view", False):
             return FollowUp.objects.none()
-        qs = (FollowUp.objects.filter(application__in=_visible_applications(self.request.user))
+        qs = (_of_visible_applications(FollowUp.objects.all(), self.request.user,
+                                       own_column=False)
               .prefetch_related("qualifications__occupation_from",
                                 "qualifications__occupation_to"))
         application = id_param(self.request.query_params, "application")

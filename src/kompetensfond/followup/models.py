@@ -37,6 +37,9 @@ class Payment(models.Model):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["paid_on", "pk"]
+        # a municipality's payments in date order, a page at a time
+        indexes = [models.Index(fields=["municipality", "paid_on", "id"],
+                                name="payment_muni_date")]
         constraints = [
             models.UniqueConstraint(fields=["municipality", "voucher"],
                                     name="payment_voucher_unique"),

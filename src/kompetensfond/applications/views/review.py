@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from kompetensfond.core.forms import run_form
 from kompetensfond.core.permissions import check
-from kompetensfond.core.requests import AuthenticatedHttpRequest
+from kompetensfond.core.requests import AuthenticatedHttpRequest, query_without
 from kompetensfond.funds.permissions import can_view_funds
 from kompetensfond.funds.selectors import access_fund
 from kompetensfond.ledger.permissions import can_view_ledger
@@ -46,6 +47,8 @@ from ..services import (
     reviewers_assign,
 )
 from ._common import act, form_action, reviewers_of
+
+RANKING_PAGE = 100
 
 
 @login_required
@@ -126,9 +129,12 @@ def ranking_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     fund = access_fund(request.user, pk)
     check(can_view_ledger(request.user))
     rows, available = ranking(fund)
+    # the running total is over the whole ranking; the page shows it RANKING_PAGE at a time
+    page = Paginator(rows, RANKING_PAGE).get_page(request.GET.get("page"))
     form = PortfolioForm(request.GET if "propose" in request.GET else None)
-    context: dict[str, Any] = {"fund": fund, "rows": rows, "available": available,
-                               "portfolio_form": form}
+    context: dict[str, Any] = {"fund": fund, "rows": page.object_list, "page": page,
+                               "available": available, "portfolio_form": form,
+                               "query": query_without(request, "page")}
     if form.is_bound and form.is_valid():
         context["proposal"] = portfolio_view_model(fund, form.cleaned_data)
     return render(request, "applications/ranking.html", context)
