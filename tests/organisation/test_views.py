@@ -201,3 +201,23 @@ def test_reads_and_exports_of_the_staff_register_are_audited(client, api_client,
     assert [(e.actor, e.changes["how"]) for e in events] == [
         (fund_admin, "page"), (fund_admin, "xlsx"), (fund_admin, "api")]
     assert events[0].changes["q"] == "anna"
+
+
+def test_a_large_organisation_shows_its_administrations_and_one_at_a_time(
+        client, fund_admin, staffed, monkeypatch) -> None:
+    from kompetensfond.organisation import views
+
+    admin, _unit, _other = staffed
+    client.force_login(fund_admin)
+    small = client.get(reverse("organisation:overview"))
+    assert "Hemtjänst" in small.content.decode()  # a small tree is shown whole
+    monkeypatch.setattr(views, "TREE_UNFOLDED_UP_TO", 2)
+    folded = client.get(reverse("organisation:overview")).content.decode()
+    opened = client.get(reverse("organisation:overview"),
+                        {"forvaltning": admin.pk}).content.decode()
+    assert "Vård och omsorg" in folded
+    assert "Skola" in folded
+    assert "Hemtjänst" not in folded
+    assert f"?forvaltning={admin.pk}" in folded
+    assert "Hemtjänst" in opened
+    assert "Skola" not in opened

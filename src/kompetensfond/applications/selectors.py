@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from kompetensfond.core.money import MoneyField, MoneySum
 from kompetensfond.core.permissions import municipality_of, reads_whole_municipality
+from kompetensfond.organisation.models import OrgUnit
 from kompetensfond.organisation.selectors import subtree_q, visible_unit_paths
 from kompetensfond.plans.checks import (
     ApplicationData,
@@ -30,7 +31,7 @@ from kompetensfond.plans.selectors import guideline_of, rules_of
 
 from .codes import ErrorCode
 from .lifecycle import TRANSITIONS, Transition
-from .models import AgendaItem, Application, Criterion, Review, Score, Status
+from .models import AgendaItem, Application, Criterion, Decision, Review, Score, Status
 from .models import BudgetLine as BudgetLineRow
 from .rules import earmark_breaches
 from .scoring import application_score, weighted_mean
@@ -353,8 +354,10 @@ def work_queue(user: Any, *, limit: int = WORK_LIMIT) -> WorkQueue:
     return queue
 
 
-def application_search(qs: QuerySet[Application], filters: dict[str, Any]) -> QuerySet[Application]:
-    """``qs`` (from ``application_list``) narrowed by the list page's filters: free text in
+def application_search(qs: QuerySet[Application], filters: dict[str, Any],
+                       municipality: Any) -> QuerySet[Application]:
+    """``qs`` (from ``application_list`` for ``municipality``) narrowed by the list page's
+    filters: free text (every word) in
     the title, purpose, unit or the decision's case number; fund, round (submitted while it
     was open), a unit and its subtree, status, strategy, who decided, submission dates;
     sorted by ``sort``."""
@@ -362,9 +365,17 @@ def application_search(qs: QuerySet[Application], filters: dict[str, Any]) -> Qu
 
     text = (filters.get("q") or "").strip()
     for word in text.split()[:10]:
-        qs = qs.filter(Q(title__icontains=word) | Q(purpose__icontains=word)
-                       | Q(unit__name__icontains=word)
-                       | Q(decision__case_number__icontains=word))
+        # the unit is matched in a subquery narrowed to the municipality, and a case
+        # number ("KS 2026/123") only by a word with a digit in it: joined, the unit and
+        # the decision made every search read the whole country's decisions
+        match = (Q(title__icontains=word) | Q(purpose__icontains=word)
+                 | Q(unit__in=OrgUnit.objects.filter(municipality=municipality,
+                                                     name__icontains=word).values("pk")))
+        if any(character.isdigit() for character in word):
+            match |= Q(pk__in=Decision.objects.filter(
+                application__municipality=municipality, case_number__icontains=word)
+                .values("application_id"))
+        qs = qs.filter(match)
     if filters.get("fund"):
         qs = qs.filter(fund=filters["fund"])
     if (round_ := filters.get("round")) is not None:

@@ -16,13 +16,17 @@ from django.db.models import QuerySet
 
 
 def page_by_ids(queryset: QuerySet[Any], per_page: int, number: Any, *,
-                ids: QuerySet[Any] | None = None) -> Page[Any]:
+                ids: QuerySet[Any] | None = None,
+                rows: QuerySet[Any] | None = None) -> Page[Any]:
     """The page ``number`` of ``queryset``. ``ids``: a cheaper query for the same rows in
     the same order (without the joins or annotations the page shows), yielding their
-    primary keys; by default ``queryset``'s own primary keys."""
+    primary keys; by default ``queryset``'s own primary keys. ``rows``: where the page's
+    rows are read from by their ids (by default ``queryset``): the same joins and
+    annotations without a costly search, which would otherwise be evaluated again."""
     keys = ids if ids is not None else queryset.values_list("pk", flat=True)
     page = Paginator(keys, per_page).get_page(number)
     wanted = list(page.object_list)
-    rows = {row.pk: row for row in queryset.filter(pk__in=wanted)}
-    page.object_list = [rows[pk] for pk in wanted if pk in rows]
+    source = rows if rows is not None else queryset
+    found = {row.pk: row for row in source.filter(pk__in=wanted)}
+    page.object_list = [found[pk] for pk in wanted if pk in found]
     return page

@@ -359,7 +359,7 @@ class Generator:
         self.paragraphs: dict[tuple[int, int], int] = {}
         self.meetings: dict[tuple[int, date], int] = {}
         self.vouchers = 0
-        reserved = self._allowances(index, fund, ledger, officer) if index % 3 == 1 else ZERO
+        reserved = self._allowances(index, fund, ledger, officer) if index % 3 != 2 else ZERO
         # what is left of the entries after the allowances and the capital's 5 transactions
         budget = entries - ledger.entries - 10
         pot_use = self._applications(applications, budget, fund, units, strategies, pots,

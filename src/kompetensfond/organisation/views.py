@@ -48,14 +48,26 @@ from .selectors import (
 from .services import org_unit_create, org_unit_deactivate, org_unit_update, staff_register_read
 
 EMPLOYEES_PER_PAGE = 50
+TREE_UNFOLDED_UP_TO = 300  # units shown at once on the overview
 
 
 @login_required
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     municipality = municipality_of(request.user)
+    units = org_unit_tree(user=request.user)
+    administrations = [u for u in units if u.depth == 0]
+    chosen = next((a for a in administrations
+                   if str(a.pk) == request.GET.get("forvaltning", "")), None)
+    # a city has a thousand units: then the tree shows the administrations, and one
+    # administration's units at a time (the headcounts stay those of the whole tree)
+    folded = chosen is None and len(units) > TREE_UNFOLDED_UP_TO
+    if chosen is not None:
+        units = [u for u in units if u.path.startswith(chosen.path)]
+    elif folded:
+        units = administrations
     return render(request, "organisation/overview.html", {
         "bodies": body_list(user=request.user),
-        "units": org_unit_tree(user=request.user),
+        "units": units, "folded": folded, "chosen": chosen,
         "can_manage": municipality is not None
         and bool(can_manage_organisation(request.user, municipality)),
     })

@@ -13,6 +13,8 @@ DATABASES = {"default": env.db("DATABASE_URL"),
              **({"replica": env.db("DATABASE_REPLICA_URL")}
                 if env.str("DATABASE_REPLICA_URL", default="") else {})}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # as in base.py
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 # DATABASE_POOL_SIZE > 0 (PostgreSQL): a psycopg connection pool per process instead of
 # persistent connections; size it so that workers × pool ≤ PostgreSQL's max_connections.
 _POOL = env.int("DATABASE_POOL_SIZE", default=0)

@@ -61,14 +61,16 @@ def application_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("plan").order_by("plan__title", "code"),
         bodies=body_list(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    applications = application_search(application_list(user=request.user), filters)
+    applications = application_search(application_list(user=request.user), filters,
+                                      municipality_of(request.user))
     export = request.GET.get("export")
     if export in TABLE_EXPORTS:
         rows = _export_rows(applications.select_related(
             "decision", "decision__body", "decision__delegate").iterator(chunk_size=2000))
         return table_download(export, EXPORT_HEADER, rows, name="ansokningar",
                               sheet="Ansökningar")
-    page = page_by_ids(applications, PER_PAGE, request.GET.get("page"))
+    page = page_by_ids(applications, PER_PAGE, request.GET.get("page"),
+                       rows=application_list(user=request.user))
     return render(request, "applications/application_list.html", {
         "form": form, "page": page, "query": query_without(request, "page", "export"),
         "sort_query": query_without(request, "page", "export", "sort"),
