@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kompetensfond.core.forms import DateInput, FilterForm, MoneyFormField
@@ -251,6 +252,7 @@ class ApplicationFilterForm(FilterForm):
     round = forms.ModelChoiceField(label=_("Application round"),
                                    queryset=ApplicationRound.objects.none(), required=False,
                                    empty_label=_("All"))
+    UNIT_CHOICES_UP_TO = 200
     unit = forms.ModelChoiceField(label=_("Administration or unit"),
                                   queryset=OrgUnit.objects.none(), required=False,
                                   empty_label=_("All"))
@@ -275,6 +277,7 @@ class ApplicationFilterForm(FilterForm):
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["unit"].label_from_instance = (  # type: ignore[attr-defined]
             lambda u: ("\u2003" * u.depth) + u.name)
+        self._fold_units(units)
         self.fields["strategy"].queryset = strategies  # type: ignore[attr-defined]
         self.fields["strategy"].label_from_instance = (  # type: ignore[attr-defined]
             lambda s: f"{s.code} {s.title} ({s.plan.title})")
@@ -282,6 +285,21 @@ class ApplicationFilterForm(FilterForm):
         self.fields["decided_by"].choices = [  # type: ignore[attr-defined]
             ("", _("All")), (self.DELEGATED, _("A delegate")),
             *((str(b.pk), b.name) for b in bodies)]
+
+
+    def _fold_units(self, units: Any) -> None:
+        """A city has a thousand units: a list of them all is unusable (and loading them
+        was most of the page's time). Then the choice offers the administrations (and the
+        unit chosen); any unit is still accepted, and the text search finds units by
+        name. Two queries either way: the count, and the units offered."""
+        folded = units.count() > self.UNIT_CHOICES_UP_TO
+        chosen = str(self.data.get("unit") or "") if self.is_bound else ""
+        chosen_pk = int(chosen) if chosen.isdigit() and len(chosen) < 19 else 0
+        shown = units.filter(Q(depth=0) | Q(pk=chosen_pk)) if folded else units
+        self.fields["unit"].widget.choices = [("", _("All")), *(
+            (u.pk, ("\u2003" * u.depth) + u.name) for u in shown)]
+        if folded:
+            self.fields["unit"].label = _("Administration")
 
 
 class MeetingFilterForm(FilterForm):
