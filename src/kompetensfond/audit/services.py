@@ -12,6 +12,7 @@ from django.db import models, transaction
 from kompetensfond.core.actors import Actor, user_or_none
 from kompetensfond.core.context import request_id_var
 from kompetensfond.core.models import Municipality
+from kompetensfond.core.response_cache import data_changed
 from kompetensfond.core.services import audit_events_recorded
 
 from .models import AuditEvent
@@ -81,4 +82,6 @@ def record_event(
         request_id=request_id_var.get(),
     )
     audit_events_recorded.set(audit_events_recorded.get() + 1)
+    if not action.endswith("_read"):  # a write: the municipality's cached pages are stale
+        data_changed(event.municipality_id)
     return event

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kompetensfond.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "kompetensfond.core.middleware.SessionRenewalMiddleware",
     "kompetensfond.core.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -210,9 +211,13 @@ FILE_UPLOAD_HANDLERS = [
 ]
 SESSION_ENGINE = "kompetensfond.core.sessions"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions end after SESSION_IDLE_MINUTES without a request (each request renews them).
+# Sessions end after SESSION_IDLE_MINUTES without a request: a request renews the session
+# when its last renewal is a minute old (core.middleware.SessionRenewalMiddleware).
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = 60
+# List pages kept per session until the municipality's data changes (core.response_cache)
+RESPONSE_CACHE = True
 CSRF_FAILURE_VIEW = "kompetensfond.web.views.csrf_failure"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

@@ -16,6 +16,7 @@ from kompetensfond.core.models import Role
 from kompetensfond.core.pagination import page_by_ids
 from kompetensfond.core.permissions import check, has_role, municipality_of
 from kompetensfond.core.requests import AuthenticatedHttpRequest, query_without
+from kompetensfond.core.response_cache import cached_page
 from kompetensfond.funds.permissions import can_view_funds
 from kompetensfond.funds.selectors import fund_list
 from kompetensfond.organisation.selectors import body_list, org_unit_list
@@ -49,6 +50,7 @@ def _export_rows(applications: Iterable[Application]) -> Iterator[list[Any]]:
 
 
 @login_required
+@cached_page
 def application_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     check(can_view_funds(request.user))
     funds = fund_list(user=request.user)
