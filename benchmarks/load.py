@@ -1,8 +1,12 @@
 """The application list behind gunicorn under load, on the national dataset (PostgreSQL).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nat .venv/bin/python benchmarks/load.py
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nat .venv/bin/python benchmarks/load.py \
+        --reuse
 
-The database must hold ``kompetensfond generate``'s dataset (migrated). The production
+With ``--reuse`` the database of DATABASE_URL must hold ``kompetensfond generate``'s
+dataset (migrated); without it, the dataset is generated into a scratch database
+``kf_load_bench`` on the same server (``--municipalities`` … as for ``generate``), dropped
+at the end. The production
 settings are started for real: collectstatic, gunicorn with 2 workers on a free port of
 127.0.0.1. Each of --clients concurrent clients is logged in as the case officer of the
 largest municipality with a session of its own (sessions are renewed on every request) and
@@ -28,10 +32,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 TARGET_RPS, TARGET_P99_MS = 300, 200
+SCRATCH = "kf_load_bench"
 
 
 def free_port() -> int:
@@ -110,11 +116,51 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--path", default="/ansokningar/")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--reuse", action="store_true",
+                        help="DATABASE_URL already holds the generated dataset")
+    for name in ("municipalities", "employees", "applications", "ledger-entries"):
+        parser.add_argument(f"--{name}", type=int)
     parser.add_argument("--uncached", action="store_true",
                         help="a query string of its own for every request: no kept page")
     args = parser.parse_args()
     if "DATABASE_URL" not in os.environ:
-        sys.exit("DATABASE_URL: the generated national dataset")
+        sys.exit("DATABASE_URL: a PostgreSQL server (with --reuse: the generated dataset)")
+    scratch = None if args.reuse else scratch_database(args)
+    try:
+        run(args)
+    finally:
+        if scratch is not None:
+            scratch()
+
+
+def scratch_database(args: argparse.Namespace) -> Any:
+    """Migrate and generate into ``kf_load_bench``; point DATABASE_URL at it; return
+    what drops it."""
+    import psycopg
+
+    server = os.environ["DATABASE_URL"]
+    base, _slash, _name = server.rpartition("/")
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH}")
+        connection.execute(f"CREATE DATABASE {SCRATCH}")
+    os.environ["DATABASE_URL"] = f"{base}/{SCRATCH}"
+    sizes = [f"--{name}={value}" for name, value in (
+        ("municipalities", args.municipalities), ("employees", args.employees),
+        ("applications", args.applications), ("ledger-entries", args.ledger_entries))
+        if value is not None]
+    for command in (["migrate", "-v0"], ["generate", *sizes]):
+        subprocess.run([str(BIN / "kompetensfond"), *command], cwd=ROOT, check=True,
+                       env={**os.environ, "DJANGO_SETTINGS_MODULE":
+                            "kompetensfond.settings.test"})
+
+    def drop() -> None:
+        with psycopg.connect(server, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+
+    return drop
+
+
+def run(args: argparse.Namespace) -> None:
     static = Path(tempfile.mkdtemp())
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kompetensfond.settings.prod",
