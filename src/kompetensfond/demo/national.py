@@ -283,7 +283,8 @@ class Generator:
     def __init__(self, sizes: Sizes, progress: Callable[[str], None] = print) -> None:
         self.sizes = sizes
         self.progress = progress
-        self.rng = random.Random(sizes.seed)
+        # synthetic data, repeatable by its seed: not a secret
+        self.rng = random.Random(sizes.seed)  # nosec B311
         self.today = timezone.localdate()
         self.writer = BulkWriter()
         self.password = make_password(DEMO_PASSWORD)
@@ -562,9 +563,8 @@ class Generator:
         for cost_type, amount in lines:
             add(BudgetLine, new(BudgetLine), app, cost_type, project_start.year, amount)
         if status == Status.REJECTED:
-            assert submitted is not None
-            self._decision(app, Outcome.REJECTED, ZERO, submitted + timedelta(days=25), board,
-                           officer, requested)
+            rejected_on = (submitted or start) + timedelta(days=25)
+            self._decision(app, Outcome.REJECTED, ZERO, rejected_on, board, officer, requested)
             return None
         if status not in DECIDED:
             return None
