@@ -48,6 +48,7 @@ demo: install ## Run the app on SQLite with the demo data (http://127.0.0.1:8000
 	@echo ""
 	@echo "kompetensfond körs på http://127.0.0.1:$(PORT)/  (Ctrl+C avslutar)"
 	@export DATABASE_URL=sqlite:///$(CURDIR)/$(DEMO_DB) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)}; \
+	$(PY) manage.py imports_recover > /dev/null; \
 	$(PY) manage.py db_worker --interval 1 --no-startup-delay > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -22,6 +22,8 @@ class AuditAction(StrEnum):
     IMPORT_VALIDATED = "employee_import.validated"
     IMPORT_REMAPPED = "employee_import.remapped"
     IMPORT_QUEUED = "employee_import.queued"
+    IMPORT_STARTED = "employee_import.started"
+    IMPORT_RESUMED = "employee_import.resumed"
     IMPORT_APPLIED = "employee_import.applied"
     IMPORT_FAILED = "employee_import.failed"
     IMPORT_EXPIRED = "employee_import.expired"

@@ -276,6 +276,10 @@ class EmployeeImport(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # when a worker last began the import (RUNNING): an import whose worker died is found
+    # by ``employee_import_recover`` and run again
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
     file_name = models.CharField(_("file"), max_length=255)
     file_sha256 = models.CharField(max_length=64)
     content = models.BinaryField(editable=False)

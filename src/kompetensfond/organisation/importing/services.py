@@ -23,7 +23,7 @@ from kompetensfond.core.actors import Actor, user_or_none
 from kompetensfond.core.errors import ConflictError, ValidationError
 from kompetensfond.core.models import Municipality
 from kompetensfond.core.permissions import check
-from kompetensfond.core.services import service
+from kompetensfond.core.services import nothing_written, service
 
 from ..codes import AuditAction, ErrorCode
 from ..models import Employee, EmployeeImport, ImportStatus, Occupation, OrgUnit
@@ -284,7 +284,7 @@ def employee_import_apply(*, actor: Actor, job_id: int) -> EmployeeImport:
     job = (EmployeeImport.objects.select_for_update(of=("self",))
            .select_related("municipality").get(pk=job_id))
     check(can_manage_organisation(actor, job.municipality))
-    if job.status not in (ImportStatus.VALIDATED, ImportStatus.QUEUED):
+    if job.status not in (ImportStatus.VALIDATED, ImportStatus.QUEUED, ImportStatus.RUNNING):
         raise ConflictError(_("Only a validated import without errors can be imported."))
     result = _validate(bytes(job.content), {k: int(v) for k, v in job.mapping.items()},
                        job.municipality)
@@ -321,6 +321,74 @@ def employee_import_apply(*, actor: Actor, job_id: int) -> EmployeeImport:
     transaction.on_commit(partial(staff_register_changed.send, sender=EmployeeImport,
                                   municipality_id=municipality_id))
     return job
+
+
+@service
+def employee_import_start(*, actor: Actor, job_id: int) -> EmployeeImport:
+    """A worker begins a queued import: RUNNING, committed on its own before the import's
+    long transaction, so that the page shows it and a worker that dies is noticed."""
+    job = (EmployeeImport.objects.select_for_update(of=("self",))
+           .select_related("municipality").get(pk=job_id))
+    check(can_manage_organisation(actor, job.municipality))
+    if job.status != ImportStatus.QUEUED:
+        raise ConflictError(_("Only a queued import can be started."))
+    job.status = ImportStatus.RUNNING
+    job.started_at = timezone.now()
+    job.attempts += 1
+    job.save(update_fields=["status", "started_at", "attempts"])
+    record_event(actor=actor, action=AuditAction.IMPORT_STARTED, obj=job,
+                 changes={"attempt": job.attempts})
+    return job
+
+
+# an import whose worker died is run again this many times, then marked failed
+IMPORT_ATTEMPTS = 3
+# on a database without row locks (SQLite) a RUNNING import is taken for dead after this
+IMPORT_STALE_AFTER = timedelta(minutes=10)
+# between a worker's start and its lock on the job (PostgreSQL)
+IMPORT_START_GRACE = timedelta(minutes=1)
+
+
+@service
+def employee_import_recover(*, actor: Actor) -> list[EmployeeImport]:
+    """Imports left RUNNING by a worker that died (killed, out of memory, a restart): their
+    transaction was rolled back, so nothing of them is written. Each is queued and run
+    again, or marked failed after ``IMPORT_ATTEMPTS`` tries; returns them.
+
+    On PostgreSQL a running import holds its job row locked for its whole transaction:
+    a RUNNING row that can be locked (``SKIP LOCKED`` passes over live ones) has no live
+    worker. A minute's grace covers the moment between the start and the lock."""
+    running = EmployeeImport.objects.filter(status=ImportStatus.RUNNING)
+    now = timezone.now()
+    if connection.features.has_select_for_update_skip_locked:
+        running = running.select_for_update(skip_locked=True, of=("self",)).filter(
+            started_at__lt=now - IMPORT_START_GRACE)
+    else:
+        running = running.filter(started_at__lt=now - IMPORT_STALE_AFTER)
+    from ..tasks import run_employee_import
+
+    recovered = []
+    for job in running.defer("content").select_related("municipality"):
+        check(can_manage_organisation(actor, job.municipality))
+        if job.attempts >= IMPORT_ATTEMPTS:
+            job.status = ImportStatus.FAILED
+            job.file_error = _("The import was interrupted %(n)d times; nothing of it was "
+                               "written. Upload the file again.") % {"n": job.attempts}
+            job.finished_at = now
+            job.save(update_fields=["status", "file_error", "finished_at"])
+            record_event(actor=actor, action=AuditAction.IMPORT_FAILED, obj=job,
+                         changes={"reason": job.file_error})
+        else:
+            job.status = ImportStatus.QUEUED
+            job.save(update_fields=["status"])
+            record_event(actor=actor, action=AuditAction.IMPORT_RESUMED, obj=job,
+                         changes={"attempts": job.attempts})
+            actor_id = job.created_by_id
+            transaction.on_commit(partial(run_employee_import.enqueue, job.pk, actor_id))
+        recovered.append(job)
+    if not recovered:
+        nothing_written()
+    return recovered
 
 
 @service
