@@ -1,7 +1,6 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import (
@@ -9,10 +8,12 @@ from drf_spectacular.views import (
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 from rest_framework.routers import DefaultRouter
 
 from kompetensfond.allowances.apis import AllowanceSchemeViewSet, ClaimViewSet
 from kompetensfond.applications.apis import ApplicationViewSet, MeetingViewSet, PortfolioApi
+from kompetensfond.core import sso
 from kompetensfond.core.api_support import ID_PATTERN
 from kompetensfond.core.apis import MeApi
 from kompetensfond.followup.apis import FollowUpViewSet, PaymentViewSet
@@ -71,8 +72,11 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("kompetensfond.web.urls")),
-    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-in/", sso.LoginView.as_view(), name="login"),
+    path("logga-ut/", sso.LogoutView.as_view(), name="logout"),
+    path("sso/callback/", OIDCAuthenticationCallbackView.as_view(),
+         name="oidc_authentication_callback"),
+    path("sso/<slug:slug>/", sso.login_view, name="sso-login"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("handelselogg/", include("kompetensfond.audit.urls")),

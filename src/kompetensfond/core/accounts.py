@@ -18,7 +18,7 @@ from .codes import AuditAction
 from .errors import ConflictError, PermissionDeniedError, ValidationError
 from .models import ApiToken, Membership, Municipality, Role, RoleAssignment, User, luhn_ok
 from .permissions import has_role, municipality_of
-from .services import service
+from .services import nothing_written, service
 from .tokens import key_hash
 
 TOKEN_DAYS = 90  # how long an API token is valid unless asked otherwise
@@ -106,3 +106,60 @@ def api_token_create(*, actor: Actor, user: User, days: int = TOKEN_DAYS) -> str
                  municipality=municipality_of(user),
                  changes={"token": f"{token.prefix}…", "expires_at": token.expires_at})
     return key
+
+
+@service
+def sso_user_sync(*, actor: Actor, municipality: Municipality, external_id: str,
+                  username: str, first_name: str = "", last_name: str = "", email: str = "",
+                  roles: Iterable[str] | None = None) -> User:
+    """The user the municipality's identity provider vouches for (``external_id``: its
+    subject), after the provider's login: found by the subject; else a member of the same
+    municipality with the same e-mail and no identity yet is linked; else created.
+    ``roles``: the roles the provider's groups give (replacing the user's roles without a
+    unit; a manager's unit roles stay managed in the app); None: roles are managed in the
+    app. A person of another municipality is refused."""
+    if not is_system(actor):
+        raise PermissionDeniedError(_("Only a login may do this."))
+    user = User.objects.filter(external_id=external_id).select_related(
+        "membership__municipality").first()
+    action = None
+    if user is None and email:
+        same = list(User.objects.filter(email__iexact=email, external_id="")
+                    .select_related("membership__municipality"))
+        if len(same) == 1:
+            user, action = same[0], AuditAction.USER_SSO_LINKED
+    if user is not None:
+        membership = Membership.objects.filter(user=user).first()
+        if membership is None or membership.municipality_id != municipality.pk:
+            raise PermissionDeniedError(
+                _("This account belongs to another municipality."))
+    else:
+        if User.objects.filter(username=username).exists():
+            username = f"{username}-{secrets.token_hex(3)}"
+        user = User(username=username, first_name=first_name, last_name=last_name,
+                    email=email)
+        user.set_unusable_password()  # the provider is the only way in
+        action = AuditAction.USER_SSO_CREATED
+        user.external_id = external_id
+        user.save()
+        membership = Membership.objects.create(user=user, municipality=municipality)
+    if action == AuditAction.USER_SSO_LINKED:
+        user.external_id = external_id
+        user.save(update_fields=["external_id"])
+    if action is not None:
+        record_event(actor=actor, action=action, obj=user, municipality=municipality,
+                     changes={"external_id": external_id, "username": user.username})
+    if roles is not None:
+        wanted = {role for role in roles if role in Role.values and role != Role.UNIT_MANAGER}
+        have = set(membership.roles.filter(unit__isnull=True).values_list("role", flat=True))
+        if wanted != have:
+            membership.roles.filter(unit__isnull=True).exclude(role__in=wanted).delete()
+            RoleAssignment.objects.bulk_create(
+                [RoleAssignment(membership=membership, role=role) for role in wanted - have])
+            record_event(actor=actor, action=AuditAction.USER_ROLES_SYNCED, obj=user,
+                         municipality=municipality,
+                         changes={"roles": sorted(wanted), "before": sorted(have)})
+            action = action or AuditAction.USER_ROLES_SYNCED
+    if action is None:
+        nothing_written()
+    return user

@@ -111,7 +111,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Local accounts. An OIDC or SAML backend is added to this list; see README "Login".
     "django.contrib.auth.backends.ModelBackend",
+    # the municipality's own identity provider (OpenID Connect), when SSO_OIDC names one
+    "kompetensfond.core.sso.MunicipalityOIDCBackend",
 ]
+# {"<municipality slug>": {"issuer": …, "client_id": …, "client_secret": …,
+#  "roles_claim": "groups", "roles": {"<group>": "<role>"}, "label": …}} (core/sso.py)
+SSO_OIDC = env.json("SSO_OIDC", default={})
+LOGIN_REDIRECT_URL_FAILURE = "/logga-in/?sso=nekad"
+OIDC_STORE_ID_TOKEN = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
