@@ -22,12 +22,13 @@ $(UV):
 install: $(UV) ## Create .venv and install the locked dependencies
 	$(UV) sync --frozen --quiet
 
-system-deps: ## Install Debian's chromium, gettext, poppler-utils, PostgreSQL's client tools, LibreOffice Calc, pango and fonts when missing (needs root)
+system-deps: ## Install Debian's chromium, gettext, poppler-utils, PostgreSQL's client tools, xmlsec1, LibreOffice Calc, pango and fonts when missing (needs root)
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v pg_dump >/dev/null || missing="$$missing postgresql-client"; \
+	command -v xmlsec1 >/dev/null || missing="$$missing xmlsec1"; \
 	ldconfig -p | grep -q libpangoft2 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
 	fc-list 2>/dev/null | grep -qi dejavu || missing="$$missing fonts-dejavu-core"; \
 	if [ -n "$$missing" ]; then \

@@ -77,6 +77,7 @@ urlpatterns = [
     path("sso/callback/", OIDCAuthenticationCallbackView.as_view(),
          name="oidc_authentication_callback"),
     path("sso/<slug:slug>/", sso.login_view, name="sso-login"),
+    path("saml2/", include("djangosaml2.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("handelselogg/", include("kompetensfond.audit.urls")),

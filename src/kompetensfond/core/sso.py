@@ -81,7 +81,13 @@ def discovery(p: Provider) -> dict[str, Any]:
 
 
 def login_view(request: HttpRequest, slug: str) -> HttpResponse:
-    """Start the code flow at the municipality's provider."""
+    """Start the login at the municipality's provider: the code flow (OpenID Connect), or
+    a SAML request (``core/saml.py``)."""
+    from . import saml
+
+    saml_provider = saml.providers().get(slug)
+    if saml_provider is not None:
+        return saml.login_redirect(saml_provider)
     p = provider(slug)
     if p is None:
         raise Http404
@@ -179,10 +185,14 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        names = dict(Municipality.objects.filter(slug__in=providers()).values_list("slug",
-                                                                                  "name"))
+        from . import saml
+
+        both: list[Provider | saml.SamlProvider] = [*providers().values(),
+                                                    *saml.providers().values()]
+        names = dict(Municipality.objects.filter(slug__in=[p.slug for p in both])
+                     .values_list("slug", "name"))
         context["sso_providers"] = [(p.slug, p.label or names.get(p.slug, p.slug))
-                                    for p in providers().values()]
+                                    for p in both]
         context["sso_refused"] = self.request.GET.get("sso") == "nekad"
         return context
 

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_htmx",
+    "djangosaml2",
     "django_tasks",
     "django_tasks_db",
     "kompetensfond.core",
@@ -52,6 +53,7 @@ MIDDLEWARE = [
     "kompetensfond.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kompetensfond.core.middleware.SessionRenewalMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",  # a SAML login's pending requests
     "kompetensfond.core.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,7 +115,16 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     # the municipality's own identity provider (OpenID Connect), when SSO_OIDC names one
     "kompetensfond.core.sso.MunicipalityOIDCBackend",
+    # or its SAML 2 identity provider, when SSO_SAML names one (core/saml.py)
+    "kompetensfond.core.saml.MunicipalitySaml2Backend",
 ]
+# {"<municipality slug>": {"entity_id": …, "metadata": "<xml or path>", "roles": {…}}}
+SSO_SAML = env.json("SSO_SAML", default={})
+SAML_CONFIG_LOADER = "kompetensfond.core.saml.config_loader"
+SAML_ACS_FAILURE_RESPONSE_FUNCTION = "kompetensfond.core.saml.acs_failure"
+SAML_SESSION_COOKIE_NAME = "kf_saml_session"
+SAML_SP_KEY_FILE = env.str("SAML_SP_KEY_FILE", default="")
+SAML_SP_CERT_FILE = env.str("SAML_SP_CERT_FILE", default="")
 # {"<municipality slug>": {"issuer": …, "client_id": …, "client_secret": …,
 #  "roles_claim": "groups", "roles": {"<group>": "<role>"}, "label": …}} (core/sso.py)
 SSO_OIDC = env.json("SSO_OIDC", default={})
