@@ -117,3 +117,11 @@ def test_logout_ends_the_session_here_and_at_the_provider(client, provider) -> N
 
 def test_an_unknown_municipality_has_no_sso(client, provider) -> None:
     assert client.get("/sso/botkyrka/").status_code == 404
+
+
+def test_a_provider_that_does_not_answer_is_said_in_words(client, provider) -> None:
+    provider.stop()  # the identity provider is down
+    response = client.get("/sso/sodertalje/")
+    assert response.status_code == 302
+    assert response["Location"] == "/logga-in/?sso=svarar-inte"
+    assert "svarar inte just nu" in client.get(response["Location"]).content.decode()

@@ -91,7 +91,11 @@ def login_view(request: HttpRequest, slug: str) -> HttpResponse:
     p = provider(slug)
     if p is None:
         raise Http404
-    endpoints = discovery(p)
+    try:
+        endpoints = discovery(p)
+    except (requests.RequestException, ValueError, SuspiciousOperation) as exc:
+        log.warning("the identity provider of %s does not answer: %s", slug, exc)
+        return HttpResponseRedirect(reverse("login") + "?sso=svarar-inte")
     state, nonce = get_random_string(32), get_random_string(32)
     verifier = get_random_string(64)
     challenge = base64.urlsafe_b64encode(
@@ -194,6 +198,7 @@ class LoginView(auth_views.LoginView):
         context["sso_providers"] = [(p.slug, p.label or names.get(p.slug, p.slug))
                                     for p in both]
         context["sso_refused"] = self.request.GET.get("sso") == "nekad"
+        context["sso_down"] = self.request.GET.get("sso") == "svarar-inte"
         return context
 
 
