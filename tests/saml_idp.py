@@ -14,7 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2 import BINDING_HTTP_REDIRECT
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, NameID
@@ -78,6 +78,5 @@ class SamlIdp:
             authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password",
                    "authn_auth": self.entity_id},
             sign_assertion=True, userid=name_id)
-        assert BINDING_HTTP_POST
         return {"SAMLResponse": base64.b64encode(str(response).encode()).decode(),
                 "RelayState": query.get("RelayState", "")}

@@ -94,21 +94,25 @@ def _kind_sums(query: Query, upto: int) -> dict[str, str]:
             for kind, total in query(sql, [upto])}
 
 
+def _scalar(query: Query, sql: str, params: list[Any]) -> int:
+    return int(next(iter(query(sql, params)))[0] or 0)
+
+
 def compare(source: Query, copy: Query) -> list[Line]:
     """The copy's append-only records against the source's, up to the copy's last rows."""
     lines = []
+    tops: dict[Any, int] = {}
     for what, model, columns in RECORDS:
         table = model._meta.db_table
-        top = next(iter(copy(f"SELECT MAX(id) FROM {table}", [])))[0] or 0  # nosec B608
-        newest = next(iter(source(f"SELECT MAX(id) FROM {table}", [])))[0] or 0  # nosec B608
+        top = tops[model] = _scalar(copy, f"SELECT MAX(id) FROM {table}", [])  # nosec B608
+        newer = _scalar(source, f"SELECT COUNT(*) FROM {table} WHERE id > %s",  # nosec B608
+                        [top])
         mine, theirs = _rows_hash(source, table, columns, top), _rows_hash(copy, table,
                                                                            columns, top)
-        newer = newest - top if newest > top else 0
         lines.append(Line(what, f"{mine[0]} rader {mine[1]}", f"{theirs[0]} rader {theirs[1]}",
                           mine == theirs, f"{newer} nyare i källan" if newer else ""))
-    top = next(iter(copy(f"SELECT MAX(id) FROM {LedgerEntry._meta.db_table}",  # nosec B608
-                         [])))[0] or 0
-    mine_sums, their_sums = _kind_sums(source, top), _kind_sums(copy, top)
+    mine_sums = _kind_sums(source, tops[LedgerEntry])
+    their_sums = _kind_sums(copy, tops[LedgerEntry])
     for kind in sorted(set(mine_sums) | set(their_sums)):
         a, b = mine_sums.get(kind, "0.00"), their_sums.get(kind, "0.00")
         lines.append(Line(f"Summa {kind}", a, b, a == b))

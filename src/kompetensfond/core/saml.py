@@ -113,6 +113,7 @@ class MunicipalitySaml2Backend(Saml2Backend):
                      attribute_mapping: Any = None, create_unknown_user: bool = True,
                      assertion_info: Any = None, **kwargs: Any) -> Any:
         from .accounts import sso_user_sync
+        from .sso import roles_of_groups
 
         if not session_info:
             return None
@@ -129,9 +130,7 @@ class MunicipalitySaml2Backend(Saml2Backend):
             values = ava.get(name) or []
             return str(values[0]) if values else ""
 
-        roles = None
-        if p.roles:
-            roles = [p.roles[g] for g in ava.get(p.roles_attribute) or [] if g in p.roles]
+        roles = roles_of_groups(p.roles, ava.get(p.roles_attribute))
         try:
             return sso_user_sync(
                 actor=SYSTEM, municipality=municipality, external_id=f"saml:{p.slug}:{name_id}",

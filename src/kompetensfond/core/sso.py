@@ -17,7 +17,6 @@ demo.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -34,7 +33,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.crypto import get_random_string
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
-from mozilla_django_oidc.utils import absolutify, add_state_and_verifier_and_nonce_to_session
+from mozilla_django_oidc.utils import (
+    absolutify,
+    add_state_and_verifier_and_nonce_to_session,
+    generate_code_challenge,
+)
 
 from .actors import SYSTEM
 from .errors import PermissionDeniedError
@@ -80,6 +83,15 @@ def discovery(p: Provider) -> dict[str, Any]:
     return dict(document)
 
 
+def roles_of_groups(mapping: dict[str, str], groups: Any) -> list[str] | None:
+    """The app's roles the provider's groups give (one group or a list); None when the
+    provider maps no groups: then roles are managed in the app."""
+    if not mapping:
+        return None
+    listed = groups if isinstance(groups, list) else [groups] if groups else []
+    return [mapping[group] for group in listed if group in mapping]
+
+
 def login_view(request: HttpRequest, slug: str) -> HttpResponse:
     """Start the login at the municipality's provider: the code flow (OpenID Connect), or
     a SAML request (``core/saml.py``)."""
@@ -98,8 +110,7 @@ def login_view(request: HttpRequest, slug: str) -> HttpResponse:
         return HttpResponseRedirect(reverse("login") + "?sso=svarar-inte")
     state, nonce = get_random_string(32), get_random_string(32)
     verifier = get_random_string(64)
-    challenge = base64.urlsafe_b64encode(
-        hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
+    challenge = generate_code_challenge(verifier, "S256")
     params = {"response_type": "code", "client_id": p.client_id, "scope": "openid email profile",
               "redirect_uri": absolutify(request, reverse("oidc_authentication_callback")),
               "state": state, "nonce": nonce, "code_challenge": challenge,
@@ -165,11 +176,7 @@ class MunicipalityOIDCBackend(OIDCAuthenticationBackend):
         municipality = Municipality.objects.filter(slug=p.slug).first()
         if municipality is None:
             return None
-        roles = None
-        if p.roles:
-            groups = claims.get(p.roles_claim) or []
-            roles = [p.roles[g] for g in (groups if isinstance(groups, list) else [groups])
-                     if g in p.roles]
+        roles = roles_of_groups(p.roles, claims.get(p.roles_claim))
         try:
             return sso_user_sync(
                 actor=SYSTEM, municipality=municipality, external_id=f"oidc:{p.slug}:{subject}",

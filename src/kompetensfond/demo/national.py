@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -43,6 +44,7 @@ from kompetensfond.audit.models import AuditEvent
 from kompetensfond.core.models import Membership, Municipality, Role, RoleAssignment, User
 from kompetensfond.followup.models import FollowUp, Payment
 from kompetensfond.funds.models import Contribution, Earmark, Fund
+from kompetensfond.ledger.balances import first_of_month
 from kompetensfond.ledger.models import (
     AccountKind,
     LedgerAccount,
@@ -186,7 +188,7 @@ class Ledger:
             text[:255], earmark, unit, source[0] if source else "",
             str(source[1]) if source else "", actor,
             datetime.combine(on, time(10), STOCKHOLM))
-        month = date(on.year, on.month, 1)
+        month = first_of_month(on)
         for account, amount in legs:
             self.writer.add(LedgerEntry, self.writer.new_id(LedgerEntry), txn, account, amount)
             self.balances[account] += amount
@@ -510,7 +512,8 @@ class Generator:
         closed = sum(1 for s in states if s == Status.CLOSED)
         payments = max(0, budget - 2 * decided - 2 * closed) / 2
         per_grant = payments / paid if paid else 0.0
-        cumulative = list(accumulate_people(units))
+        # each unit drawn by its staff (a unit of none still drawn now and then)
+        cumulative = list(accumulate(max(people, 1) for _unit, _sector, people in units))
         use: dict[int | None, Decimal] = defaultdict(Decimal)
         for status in states:
             unit, sector, _people = rng.choices(units, cum_weights=cumulative)[0]
@@ -674,14 +677,6 @@ class Generator:
                         [(ledger.account(AccountKind.AVAILABLE), -amount),
                          (ledger.account(AccountKind.AVAILABLE, earmark), amount)],
                         earmark, source=("funds.earmark", earmark), actor=officer)
-
-
-def accumulate_people(units: list[tuple[int, str, int]]) -> list[int]:
-    total, out = 0, []
-    for _unit, _sector, people in units:
-        total += max(people, 1)
-        out.append(total)
-    return out
 
 
 COST_TYPES = ["course_fee", "salary_during_studies", "substitute_cost", "literature"]

@@ -55,20 +55,17 @@ def ledger_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                             earmarks=earmark_list(fund))
     filters = form.cleaned_data if form.is_valid() else {}
     earmark = filters.get("earmark")
-    transactions = transaction_list(
-        fund, kind=filters.get("kind") or "", start=filters.get("start"),
-        end=filters.get("end"), administration=filters.get("administration"),
-        earmark_id=earmark.pk if earmark else None,
-    ).select_related("reversed_by")
+    chosen: dict[str, Any] = {
+        "kind": filters.get("kind") or "", "start": filters.get("start"),
+        "end": filters.get("end"), "administration": filters.get("administration"),
+        "earmark_id": earmark.pk if earmark else None}
+    transactions = transaction_list(fund, **chosen).select_related("reversed_by")
     export = request.GET.get("export")
     if export in TABLE_EXPORTS:
         rows = _export_rows(transactions.iterator(chunk_size=2000))
         return table_download(export, EXPORT_HEADER, rows, name=f"huvudbok-fond-{fund.pk}",
                               sheet="Huvudbok")
-    bare = transaction_list(
-        fund, kind=filters.get("kind") or "", start=filters.get("start"),
-        end=filters.get("end"), administration=filters.get("administration"),
-        earmark_id=earmark.pk if earmark else None, with_amounts=False)
+    bare = transaction_list(fund, **chosen, with_amounts=False)
     page = page_by_ids(transactions, PER_PAGE, request.GET.get("page"),
                        ids=bare.values_list("pk", flat=True))
     years = range(fund.start_date.year, max(fund.end_date.year, timezone.localdate().year) + 1)
